@@ -1,0 +1,78 @@
+import type { ThreadEvent, ThreadState } from '../shared/threadModel';
+import { ExecStreamParser, type ExecParserOptions, type StreamEnd } from './execParser';
+import { LineSplitter, type SplitLine } from './lineSplitter';
+import { ThreadReducer, type ReducerOptions } from './threadReducer';
+
+/** Options of {@link ExecPipeline}. */
+export interface PipelineOptions extends ExecParserOptions, ReducerOptions {
+  maxLineChars?: number;
+  /** Called with every normalized event, in order (live rendering, `--json` output). */
+  onEvent?: (e: ThreadEvent) => void;
+}
+
+/**
+ * The data path from bytes to thread state for one stream: split → parse (family detected, unknown kept) →
+ * normalize → reduce. Used by the runner for live output and by `parse-exec` for files.
+ */
+export class ExecPipeline {
+  readonly parser: ExecStreamParser;
+  readonly reducer: ThreadReducer;
+  private readonly splitter: LineSplitter;
+  private readonly onEvent?: (e: ThreadEvent) => void;
+
+  constructor(opts: PipelineOptions = {}, reducer?: ThreadReducer) {
+    this.parser = new ExecStreamParser(opts);
+    this.reducer = reducer ?? new ThreadReducer(opts);
+    this.splitter = new LineSplitter(opts.maxLineChars);
+    this.onEvent = opts.onEvent;
+  }
+
+  /** Feeds raw bytes (or text) as they arrive. */
+  write(chunk: Uint8Array | string): void {
+    this.lines(this.splitter.push(chunk));
+  }
+
+  /** Feeds one already split line. */
+  writeLine(line: string): void {
+    this.dispatch(this.parser.push(line));
+  }
+
+  /** Feeds a synthetic event (run boundaries, prompts the stream does not carry). */
+  inject(e: ThreadEvent): void {
+    this.dispatch([e]);
+  }
+
+  private lines(lines: SplitLine[]): void {
+    for (const l of lines) {
+      const events = this.parser.push(l.text);
+      if (l.overflowChars) {
+        for (const e of events) {
+          if (e.type === 'diagnostic') e.reason = `line longer than the limit, ${l.overflowChars} characters cut; ${e.reason}`;
+        }
+      }
+      this.dispatch(events);
+    }
+  }
+
+  private dispatch(events: ThreadEvent[]): void {
+    for (const e of events) {
+      this.reducer.apply(e);
+      this.onEvent?.(e);
+    }
+  }
+
+  /** Ends the stream: flushes the last line, closes what the family leaves open, records how the run ended. */
+  end(how: StreamEnd = { reason: 'end_of_input', exit_code: null }, message?: string): ThreadState {
+    this.lines(this.splitter.end());
+    this.dispatch(this.parser.end(how));
+    this.dispatch([{ type: 'run.ended', reason: how.reason, exit_code: how.exit_code, ...(message ? { message } : {}) }]);
+    return this.reducer.state;
+  }
+}
+
+/** Parses a complete exec output (all of a file) into a thread state. */
+export function parseExecText(text: string, opts: PipelineOptions = {}): ThreadState {
+  const p = new ExecPipeline(opts);
+  p.write(text);
+  return p.end();
+}

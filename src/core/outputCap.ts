@@ -1,0 +1,44 @@
+/** Default cap on the characters of one command's output kept in memory (head and tail are kept). */
+export const DEFAULT_MAX_OUTPUT_CHARS = 2_000_000;
+
+/** The text put where output was cut out. */
+export function omissionMarker(omitted: number): string {
+  return `\n… [${omitted} characters omitted] …\n`;
+}
+
+/**
+ * Keeps the head and the tail of `text` when it is longer than `max` characters, so a 100 MB output costs at most
+ * `max` characters of memory. Returns the kept text and how many characters were dropped.
+ */
+export function capOutput(text: string, max: number): { text: string; dropped: number } {
+  if (text.length <= max) return { text, dropped: 0 };
+  const head = Math.floor(max / 4);
+  const tail = max - head;
+  const dropped = text.length - head - tail;
+  return { text: text.slice(0, head) + omissionMarker(dropped) + text.slice(text.length - tail), dropped };
+}
+
+/**
+ * Appends to an already capped output. `previousDropped` is what was dropped before; the marker already in `current`
+ * is replaced rather than repeated.
+ */
+export function appendCapped(
+  current: string,
+  previousDropped: number,
+  delta: string,
+  max: number,
+): { text: string; dropped: number } {
+  if (previousDropped === 0) {
+    return capOutput(current + delta, max);
+  }
+  const marker = omissionMarker(previousDropped);
+  const at = current.indexOf(marker);
+  const head = at >= 0 ? current.slice(0, at) : '';
+  const tail = at >= 0 ? current.slice(at + marker.length) : current;
+  const joined = tail + delta;
+  const keepTail = max - head.length;
+  if (joined.length <= keepTail) return { text: head + marker + joined, dropped: previousDropped };
+  const extra = joined.length - keepTail;
+  const dropped = previousDropped + extra;
+  return { text: head + omissionMarker(dropped) + joined.slice(extra), dropped };
+}
