@@ -72,7 +72,11 @@ export class EventMsgMapper {
   /** Set when a fatal error ended the turn. */
   fatal = false;
 
-  constructor(private readonly idPrefix: string) {}
+  /** @param echoPrompt whether the prompt line becomes a user message (not when the caller already showed it). */
+  constructor(
+    private readonly idPrefix: string,
+    private readonly echoPrompt = true,
+  ) {}
 
   private id(kind: string): string {
     return `${this.idPrefix}${kind}_${this.n++}`;
@@ -95,7 +99,7 @@ export class EventMsgMapper {
     const out: ThreadEvent[] = [];
     this.promptSeen = true;
     this.startTurn(out);
-    out.push({ type: 'item.completed', item: { id: this.id('user'), type: 'user_message', text } });
+    if (this.echoPrompt) out.push({ type: 'item.completed', item: { id: this.id('user'), type: 'user_message', text } });
     return out;
   }
 

@@ -14,6 +14,8 @@ export interface ExecParserOptions {
   cliVersion?: CliVersion | null;
   /** Prepended to every item id, so several runs of one thread (whose ids restart at `item_0`) never collide. */
   idPrefix?: string;
+  /** Set when the caller shows the prompt itself, so a stream that echoes it does not show it twice. */
+  promptShown?: boolean;
 }
 
 /** How a stream ended, as far as the reader knows. */
@@ -49,7 +51,7 @@ export class ExecStreamParser {
   constructor(opts: ExecParserOptions = {}) {
     this.idPrefix = opts.idPrefix ?? '';
     this.turnUsageScope = opts.cliVersion ? capabilitiesFor(opts.cliVersion).turnUsageScope : 'infer';
-    this.eventMsg = new EventMsgMapper(this.idPrefix);
+    this.eventMsg = new EventMsgMapper(this.idPrefix, !opts.promptShown);
   }
 
   /** Maps one line (without its line break). */

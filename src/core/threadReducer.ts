@@ -51,6 +51,8 @@ export class ThreadReducer {
   private threadBaseline: Usage | null;
   private lastThreadTotal: Usage | null = null;
   private turnUsageStart: Usage | null = null;
+  /** Index of the first prompt shown while no turn was running; the next turn starts there. */
+  private pendingPrompt: number | null = null;
 
   constructor(opts: ReducerOptions = {}) {
     this.maxOutput = opts.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS;
@@ -125,10 +127,9 @@ export class ThreadReducer {
 
   private openTurn(): void {
     const s = this.state;
-    const cur = this.currentTurn();
     // A prompt shown before the turn.started of its own turn belongs to that turn.
-    const pending = cur === undefined && s.items.length > 0 && s.items.every((i) => i.type === 'user_message');
-    s.turns.push({ first_item: pending ? 0 : s.items.length, status: 'running', usage: null });
+    s.turns.push({ first_item: this.pendingPrompt ?? s.items.length, status: 'running', usage: null });
+    this.pendingPrompt = null;
     s.status = 'running';
     this.turnUsageStart = s.usage;
   }
@@ -168,7 +169,10 @@ export class ThreadReducer {
     if (item.type === 'command_execution') item = this.capped(item);
     const at = this.index.get(item.id);
     if (at === undefined) {
-      if (s.turns.length === 0 && item.type !== 'user_message') this.openTurn();
+      const running = this.currentTurn()?.status === 'running';
+      if (item.type === 'user_message') {
+        if (!running && this.pendingPrompt === null) this.pendingPrompt = s.items.length;
+      } else if (s.turns.length === 0) this.openTurn();
       this.index.set(item.id, s.items.length);
       s.items.push(item);
     } else {

@@ -1,0 +1,20 @@
+import { main } from './node/cli';
+
+/** Entry point of `dist/cli.js` (the `codex-sessions` bin). */
+void main(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  stdin: process.stdin,
+  cwd: process.cwd(),
+  onInterrupt: (handler) => {
+    const on = (): void => handler();
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+    return () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    };
+  },
+}).then((code) => {
+  process.exitCode = code;
+});

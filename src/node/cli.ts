@@ -1,0 +1,194 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { SANDBOX_MODES, type SandboxMode } from '../core/execArgs';
+import { ExecPipeline } from '../core/execPipeline';
+import { toThreadJson } from '../core/threadJson';
+import { formatItem, formatTranscript } from '../core/transcript';
+import { parseCliVersion } from '../core/version';
+import type { ThreadEvent, ThreadState } from '../shared/threadModel';
+import { runTask, TaskSetupError } from './codexTask';
+
+/** Where the command line reads and writes; injectable for tests. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: Readable;
+  /** Registers a handler for Ctrl-C; returns a function that removes it. */
+  onInterrupt: (handler: () => void) => () => void;
+  cwd: string;
+}
+
+/** Exit codes of `codex-sessions`. */
+export const EXIT = { ok: 0, taskFailed: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+export const HELP = `codex-sessions — read and run OpenAI Codex CLI sessions
+
+Usage:
+  codex-sessions parse-exec [FILE|-] [--json] [--cli-version V]
+  codex-sessions run [options] [--] PROMPT
+  codex-sessions resume THREAD_ID [options] [--] PROMPT
+
+Run options:
+  --cwd DIR                 folder codex works in (default: the current folder)
+  --model M                 model, e.g. gpt-5-codex
+  --sandbox MODE            read-only | workspace-write | danger-full-access
+  --bypass-approvals        pass --dangerously-bypass-approvals-and-sandbox (explicit opt-in)
+  --reasoning-effort E      minimal | low | medium | high
+  --timeout S               stop the task after S seconds
+  --idle-timeout S          stop the task when codex prints nothing for S seconds
+  --codex-path P            the codex binary (default: PATH, then the usual install places)
+  --arg=X                   extra argument for codex, repeatable (e.g. --arg=-c --arg=model_provider=fake)
+  --env K=V                 extra environment variable for codex, repeatable
+  --json                    one normalized event per line, then the thread object as the last line
+
+Exit codes: 0 success, 1 the task failed, 2 bad usage or unreadable input.
+`;
+
+function seconds(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} needs a positive number of seconds, not "${v}".`);
+  return Math.round(n * 1000);
+}
+
+async function feed(stream: Readable, pipeline: ExecPipeline): Promise<void> {
+  for await (const chunk of stream) pipeline.write(chunk as Buffer);
+}
+
+async function parseExec(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, 'cli-version': { type: 'string' } },
+  });
+  if (positionals.length > 1) throw new UsageError('parse-exec takes one file (or - for stdin).');
+  const file = positionals[0] ?? '-';
+  const cliVersion = values['cli-version'] ? parseCliVersion(values['cli-version']) : null;
+  if (values['cli-version'] && !cliVersion) throw new UsageError(`"${values['cli-version']}" is not a version number.`);
+  const pipeline = new ExecPipeline({ cliVersion });
+  try {
+    await feed(file === '-' ? io.stdin : createReadStream(file), pipeline);
+  } catch (e) {
+    io.stderr(`codex-sessions: cannot read ${file === '-' ? 'standard input' : file}: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
+  const state = pipeline.end();
+  io.stdout(values.json ? `${JSON.stringify(toThreadJson(state, pipeline.parser.family))}\n` : formatTranscript(state));
+  return EXIT.ok;
+}
+
+function envPairs(list: string[] | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kv of list ?? []) {
+    const at = kv.indexOf('=');
+    if (at <= 0) throw new UsageError(`--env needs KEY=VALUE, not "${kv}".`);
+    env[kv.slice(0, at)] = kv.slice(at + 1);
+  }
+  return env;
+}
+
+async function runOrResume(command: 'run' | 'resume', args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      cwd: { type: 'string' },
+      model: { type: 'string' },
+      sandbox: { type: 'string' },
+      'bypass-approvals': { type: 'boolean' },
+      'reasoning-effort': { type: 'string' },
+      timeout: { type: 'string' },
+      'idle-timeout': { type: 'string' },
+      'codex-path': { type: 'string' },
+      arg: { type: 'string', multiple: true },
+      env: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    },
+  });
+  const threadId = command === 'resume' ? positionals.shift() : undefined;
+  if (command === 'resume' && !threadId) throw new UsageError('resume needs a THREAD_ID and a PROMPT.');
+  const prompt = positionals.join(' ').trim();
+  if (!prompt) throw new UsageError(`${command} needs a PROMPT.`);
+  if (values.sandbox && !(SANDBOX_MODES as readonly string[]).includes(values.sandbox)) {
+    throw new UsageError(`--sandbox must be one of ${SANDBOX_MODES.join(', ')}.`);
+  }
+  const json = values.json === true;
+  const controller = new AbortController();
+  const removeInterrupt = io.onInterrupt(() => controller.abort());
+  const onEvent = (e: ThreadEvent): void => {
+    if (json) io.stdout(`${JSON.stringify(e)}\n`);
+    else if (e.type === 'item.completed') io.stdout(`${formatItem(e.item)}\n`);
+    else if (e.type === 'item.started' && e.item.type === 'command_execution') io.stdout(`… $ ${e.item.command}\n`);
+    else if (e.type === 'error') io.stderr(`notice: ${e.message}\n`);
+  };
+  try {
+    const result = await runTask({
+      prompt,
+      cwd: values.cwd ?? io.cwd,
+      codexPath: values['codex-path'],
+      model: values.model,
+      sandbox: values.sandbox as SandboxMode | undefined,
+      bypassApprovals: values['bypass-approvals'] === true,
+      reasoningEffort: values['reasoning-effort'],
+      extraArgs: values.arg,
+      extraEnv: envPairs(values.env),
+      resumeThreadId: threadId,
+      timeoutMs: seconds(values.timeout, '--timeout'),
+      idleTimeoutMs: seconds(values['idle-timeout'], '--idle-timeout'),
+      signal: controller.signal,
+      onEvent,
+    });
+    return finish(result.state, result.family, json, io);
+  } catch (e) {
+    if (e instanceof TaskSetupError) {
+      io.stderr(`codex-sessions: ${e.message}\n`);
+      return EXIT.taskFailed;
+    }
+    throw e;
+  } finally {
+    removeInterrupt();
+  }
+}
+
+function finish(state: ThreadState, family: string, json: boolean, io: CliIo): number {
+  if (json) io.stdout(`${JSON.stringify(toThreadJson(state, family))}\n`);
+  else io.stdout(formatTranscript({ ...state, items: [] }));
+  if (state.status !== 'completed') {
+    const why = state.errors[state.errors.length - 1];
+    io.stderr(`codex-sessions: the task ${state.status === 'cancelled' ? 'was cancelled' : state.status === 'failed' ? 'failed' : 'did not finish'}${why ? `: ${why}` : '.'}\n`);
+    return EXIT.taskFailed;
+  }
+  return EXIT.ok;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'parse-exec':
+        return await parseExec(rest, io);
+      case 'run':
+      case 'resume':
+        return await runOrResume(command, rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(HELP);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError(`unknown command "${command}". Try codex-sessions --help.`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`codex-sessions: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`codex-sessions: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.taskFailed;
+  }
+}

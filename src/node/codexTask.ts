@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildExecArgs, type SandboxMode } from '../core/execArgs';
+import type { ThreadReducer } from '../core/threadReducer';
+import { capabilitiesFor } from '../core/version';
+import type { ThreadEvent } from '../shared/threadModel';
+import { locateCodex, probeCodexVersion } from './codexLocator';
+import { runCodex, type RunResult } from './codexRunner';
+
+/** A task as a user describes it: the same options for the extension and the command line. */
+export interface TaskOptions {
+  prompt: string;
+  cwd: string;
+  /** Setting `codexSessions.path` / `--codex-path`. */
+  codexPath?: string;
+  model?: string;
+  sandbox?: SandboxMode;
+  bypassApprovals?: boolean;
+  reasoningEffort?: string;
+  /** Setting `codexSessions.cliArgs` / `--arg`. */
+  extraArgs?: string[];
+  /** Setting `codexSessions.env` / `--env`: added to (and overriding) the inherited environment. */
+  extraEnv?: Record<string, string>;
+  /** Continue this thread. */
+  resumeThreadId?: string;
+  /** The rollout file of that thread, needed by CLIs older than 0.42. */
+  resumeRolloutPath?: string;
+  timeoutMs?: number;
+  idleTimeoutMs?: number;
+  killGraceMs?: number;
+  signal?: AbortSignal;
+  reducer?: ThreadReducer;
+  idPrefix?: string;
+  onEvent?: (e: ThreadEvent) => void;
+  onStderr?: (text: string) => void;
+  /** Notified with the command line before the run starts (for logs). */
+  onCommand?: (codexPath: string, args: string[]) => void;
+}
+
+/** Raised when a task cannot start at all (no binary, unusable binary, bad options). */
+export class TaskSetupError extends Error {}
+
+/** Whether `dir` or a parent of it holds a `.git` folder or file. */
+export function isInsideGitRepo(dir: string): boolean {
+  let cur = path.resolve(dir);
+  for (;;) {
+    if (existsSync(path.join(cur, '.git'))) return true;
+    const up = path.dirname(cur);
+    if (up === cur) return false;
+    cur = up;
+  }
+}
+
+/**
+ * Finds codex, asks its version, builds the command line for that version and runs it. The prompt appears as a user
+ * message first, since most CLI generations do not echo it.
+ */
+export async function runTask(opts: TaskOptions): Promise<RunResult> {
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.extraEnv };
+  const located = await locateCodex({ configuredPath: opts.codexPath, env, platform: process.platform, homedir: os.homedir() });
+  if (!located.found) throw new TaskSetupError(located.reason);
+  const probe = await probeCodexVersion(located.path, env);
+  if (!probe.ok) throw new TaskSetupError(`codex at ${located.path} does not work: ${probe.error}`);
+  const caps = capabilitiesFor(probe.version);
+  const args = buildExecArgs({
+    capabilities: caps,
+    cwd: opts.cwd,
+    isGitRepo: isInsideGitRepo(opts.cwd),
+    model: opts.model,
+    sandbox: opts.sandbox,
+    bypassApprovals: opts.bypassApprovals,
+    reasoningEffort: opts.reasoningEffort,
+    extraArgs: opts.extraArgs,
+    resume: opts.resumeThreadId ? { threadId: opts.resumeThreadId, rolloutPath: opts.resumeRolloutPath } : undefined,
+  });
+  opts.onCommand?.(located.path, args);
+  const prefix = opts.idPrefix ?? '';
+  return runCodex({
+    codexPath: located.path,
+    args,
+    cwd: opts.cwd,
+    env,
+    prompt: opts.prompt,
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
+    idleTimeoutMs: opts.idleTimeoutMs,
+    killGraceMs: opts.killGraceMs,
+    cliVersion: probe.version,
+    idPrefix: prefix,
+    reducer: opts.reducer,
+    leadingEvents: [{ type: 'item.completed', item: { id: `${prefix}prompt`, type: 'user_message', text: opts.prompt } }],
+    onEvent: opts.onEvent,
+    onStderr: opts.onStderr,
+  });
+}
