@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { registerLog } from './vscode/log';
 
 /** Composition root: wires services and contributions; everything disposable goes to the context. */

@@ -172,7 +172,7 @@ export class ThreadReducer {
       const running = this.currentTurn()?.status === 'running';
       if (item.type === 'user_message') {
         if (!running && this.pendingPrompt === null) this.pendingPrompt = s.items.length;
-      } else if (s.turns.length === 0) this.openTurn();
+      } else if (s.turns.length === 0 && item.type !== 'error') this.openTurn(); // warnings may precede turn.started
       this.index.set(item.id, s.items.length);
       s.items.push(item);
     } else {

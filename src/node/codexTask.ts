@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildExecArgs, type SandboxMode } from '../core/execArgs';
-import type { ThreadReducer } from '../core/threadReducer';
 import { capabilitiesFor } from '../core/version';
 import type { ThreadEvent } from '../shared/threadModel';
 import { locateCodex, probeCodexVersion } from './codexLocator';
 import { runCodex, type RunResult } from './codexRunner';
+import { defaultCodexHome, findRolloutFile, lastTotalUsage } from './rolloutLookup';
+import { ThreadReducer as Reducer } from '../core/threadReducer';
 
 /** A task as a user describes it: the same options for the extension and the command line. */
 export interface TaskOptions {
@@ -30,7 +31,7 @@ export interface TaskOptions {
   idleTimeoutMs?: number;
   killGraceMs?: number;
   signal?: AbortSignal;
-  reducer?: ThreadReducer;
+  reducer?: Reducer;
   idPrefix?: string;
   onEvent?: (e: ThreadEvent) => void;
   onStderr?: (text: string) => void;
@@ -63,6 +64,14 @@ export async function runTask(opts: TaskOptions): Promise<RunResult> {
   const probe = await probeCodexVersion(located.path, env);
   if (!probe.ok) throw new TaskSetupError(`codex at ${located.path} does not work: ${probe.error}`);
   const caps = capabilitiesFor(probe.version);
+  let reducer = opts.reducer;
+  let rolloutPath = opts.resumeRolloutPath;
+  if (opts.resumeThreadId && (!reducer || (!rolloutPath && caps.resume === 'experimental_resume'))) {
+    const found = rolloutPath ?? (await findRolloutFile(defaultCodexHome(env), opts.resumeThreadId));
+    rolloutPath = rolloutPath ?? found ?? undefined;
+    // CLIs from 0.80 report the thread's running total: measure this run against what the thread had spent.
+    if (!reducer) reducer = new Reducer({ threadUsageBaseline: caps.turnUsageScope === 'thread' && found ? await lastTotalUsage(found) : null });
+  }
   const args = buildExecArgs({
     capabilities: caps,
     cwd: opts.cwd,
@@ -72,7 +81,7 @@ export async function runTask(opts: TaskOptions): Promise<RunResult> {
     bypassApprovals: opts.bypassApprovals,
     reasoningEffort: opts.reasoningEffort,
     extraArgs: opts.extraArgs,
-    resume: opts.resumeThreadId ? { threadId: opts.resumeThreadId, rolloutPath: opts.resumeRolloutPath } : undefined,
+    resume: opts.resumeThreadId ? { threadId: opts.resumeThreadId, rolloutPath } : undefined,
   });
   opts.onCommand?.(located.path, args);
   const prefix = opts.idPrefix ?? '';
@@ -88,7 +97,7 @@ export async function runTask(opts: TaskOptions): Promise<RunResult> {
     killGraceMs: opts.killGraceMs,
     cliVersion: probe.version,
     idPrefix: prefix,
-    reducer: opts.reducer,
+    reducer,
     leadingEvents: [{ type: 'item.completed', item: { id: `${prefix}prompt`, type: 'user_message', text: opts.prompt } }],
     onEvent: opts.onEvent,
     onStderr: opts.onStderr,
