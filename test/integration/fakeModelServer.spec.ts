@@ -54,7 +54,7 @@ function runCodex(server: FakeModelServer, prompt: string, provider: CodexProvid
     'exec', '--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox',
     '-m', 'gpt-5-codex', ...codexProviderArgs(server, provider), '-',
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENAI_API_KEY: 'sk-test', CODEX_HOME: codexHome };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENAI_API_KEY: 'sk-test', CODEX_HOME: codexHome, HOME: tempDir('codex-user-') };
   delete env.OPENAI_BASE_URL;
   const started = Date.now();
   const child = spawn(CODEX, args, { cwd: workspace, env, stdio: ['pipe', 'pipe', 'pipe'] });

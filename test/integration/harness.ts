@@ -44,11 +44,13 @@ export interface CodexEnv {
 export function codexEnv(server: FakeModelServer, provider: CodexProviderOptions = {}): CodexEnv {
   const codexHome = tempDir('cs-home-');
   const workspace = tempDir('cs-ws-');
+  // A HOME of its own: `bash -lc` then reads no user profile (a slow or locked shell init would skew the tests).
+  const home = tempDir('cs-user-');
   return {
     codexHome,
     workspace,
     extraArgs: codexProviderArgs(server, { requestMaxRetries: 0, streamMaxRetries: 0, ...provider }),
-    extraEnv: { OPENAI_API_KEY: 'sk-test', CODEX_HOME: codexHome },
+    extraEnv: { OPENAI_API_KEY: 'sk-test', CODEX_HOME: codexHome, HOME: home },
   };
 }
 
