@@ -79,3 +79,26 @@ describe('codex-sessions run / resume with the real codex binary', function () {
     assert.equal(second.usage?.output_tokens, 21 + 22);
   });
 });
+
+describe('node dist/cli.js parse-exec on every corpus file', function () {
+  this.timeout(120_000);
+  it('prints a thread object with the right status and items for each', async () => {
+    const { corpusFiles, corpusFile, corpusVersions, corpusAvailable } = await import('../helpers/corpus');
+    if (!corpusAvailable()) this.skip();
+    let n = 0;
+    for (const v of corpusVersions()) {
+      for (const f of corpusFiles(v).filter((x) => /^(exec|proto).*\.(jsonl|txt)$/.test(x) && !x.includes('stdin'))) {
+        const r = await runCli(['parse-exec', corpusFile(v, f), '--json']);
+        assert.equal(r.code, 0, `${v}/${f}: ${r.stderr}`);
+        const t = lastJson(r.stdout);
+        const isError = f.includes('error');
+        assert.equal(t.status, isError ? 'failed' : 'completed', `${v}/${f}`);
+        assert.equal(t.skipped_lines + t.unknown_events, 0, `${v}/${f}`);
+        const cmds = t.items.filter((i) => i.type === 'command_execution').length;
+        assert.equal(cmds, isError ? 0 : f.includes('resume') ? 1 : 2, `${v}/${f}`);
+        n++;
+      }
+    }
+    assert.ok(n >= 25);
+  });
+});
