@@ -1,7 +1,7 @@
 // Builds the three bundles: the extension host (node, cjs, `vscode` external), the webview (browser) and the
 // command line (`dist/cli.js`). `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { chmod } from 'node:fs/promises';
+import { chmod, copyFile, mkdir } from 'node:fs/promises';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -38,6 +38,13 @@ const configs = [
   },
 ];
 
+/** The codicon font and stylesheet, served to the webview from dist/. */
+async function copyCodicons() {
+  await mkdir('dist', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) await copyFile(`node_modules/@vscode/codicons/dist/${f}`, `dist/${f}`);
+}
+
+await copyCodicons();
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
 } else {

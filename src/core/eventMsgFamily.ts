@@ -1,4 +1,4 @@
-import type { CommandExecutionItem, FileChange, FileChangeItem, McpToolCallItem, ThreadEvent } from '../shared/threadModel';
+import type { CommandExecutionItem, FileChange, FileChangeItem, McpToolCallItem, ThreadEvent, TodoEntry } from '../shared/threadModel';
 import { shellJoin } from './shellQuote';
 import type { MapResult } from './threadFamily';
 import { usageFromWire } from './usage';
@@ -39,7 +39,8 @@ const IGNORED = new Set([
 /** Matches the text of retry notices, which are never fatal. */
 export const RETRY_NOTICE = /retrying \d+\/\d+|Reconnecting\.\.\. \d+\/\d+/i;
 
-function durationMs(d: unknown): number | undefined {
+/** A CLI duration (`{secs, nanos}` or milliseconds) in milliseconds. */
+export function durationMs(d: unknown): number | undefined {
   if (typeof d === 'number') return d;
   if (d && typeof d === 'object' && 'secs' in d) {
     const { secs, nanos } = d as { secs: number; nanos: number };
@@ -205,7 +206,7 @@ export class EventMsgMapper {
         const p = wirePatchBegin.safeParse(msg);
         if (!p.success) return bad('patch_apply_begin');
         this.startTurn(out);
-        const changes: FileChange[] = Object.entries(p.data.changes).map(([path, detail]) => fileChange(path, detail));
+        const changes: FileChange[] = Object.entries(p.data.changes).map(([path, detail]) => fileChangeFromDetail(path, detail));
         const item: FileChangeItem = { id: this.idPrefix + p.data.call_id, type: 'file_change', changes, status: 'in_progress' };
         this.patches.set(p.data.call_id, item);
         out.push({ type: 'item.started', item });
@@ -229,7 +230,7 @@ export class EventMsgMapper {
           item: {
             id: `${this.idPrefix}todo_turn${this.turn}`,
             type: 'todo_list',
-            items: p.data.plan.map((s) => ({ text: s.step, completed: s.status === 'completed', ...(s.status ? { status: s.status } : {}) })),
+            items: todoEntries(p.data.plan),
             ...(p.data.explanation ? { explanation: p.data.explanation } : {}),
           },
         });
@@ -328,7 +329,16 @@ export class EventMsgMapper {
   }
 }
 
-function fileChange(path: string, detail: Record<string, unknown>): FileChange {
+/** The to-do entries of an `update_plan` / `plan_update` plan. */
+export function todoEntries(plan: readonly { step: string; status?: string | null }[]): TodoEntry[] {
+  return plan.map((s) => ({ text: s.step, completed: s.status === 'completed', ...(s.status ? { status: s.status } : {}) }));
+}
+
+/**
+ * One file of a patch event's `changes` map, in any generation's shape (`{add: {content}}`, `{update:
+ * {unified_diff, move_path}}`, `{delete: …}`, or the newer `{type, content | unified_diff, move_path}`).
+ */
+export function fileChangeFromDetail(path: string, detail: Record<string, unknown>): FileChange {
   const add = detail.add as { content?: string | null } | undefined;
   const update = detail.update as { unified_diff?: string | null; move_path?: string | null } | undefined;
   if (add) return { path, kind: 'add', ...(add.content ? { diff: add.content } : {}) };

@@ -1,22 +1,262 @@
 /*
- * Browser bundle of the task panel. The panel itself arrives with the live-task work; this entry renders the
- * bootstrap state's items as plain text so the bundle and its CSP wiring can be exercised.
+ * The task panel: renders one thread (live or replayed) from the host's messages. Items are rendered incrementally
+ * (a time budget per animation frame, one DOM node per item, swapped in place when the item changes), so 10,000 items
+ * or huge outputs never block the page. The page only asks; the host decides.
  */
-import type { ThreadState } from '../shared/threadModel';
+import type { ErrorAction, FailureInfo, HostMessage, InputNotices, TaskHeader, WebviewMessage, WebviewPersistedState } from '../shared/protocol';
+import type { CommandExecutionItem, ThreadItem, TurnState } from '../shared/threadModel';
+import { button, compact, duration, h, icon } from './dom';
+import { renderItem, renderTurnSeparator } from './render';
 
-declare const document: Document;
+interface VsCodeApi {
+  postMessage(msg: WebviewMessage): void;
+  getState(): WebviewPersistedState | undefined;
+  setState(s: WebviewPersistedState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
 
-function render(state: ThreadState): void {
-  const root = document.getElementById('root');
-  if (!root) return;
-  root.textContent = '';
-  for (const item of state.items) {
-    const div = document.createElement('div');
-    div.className = `item item-${item.type}`;
-    div.textContent = 'text' in item ? item.text : item.type;
-    root.appendChild(div);
+const vscode = acquireVsCodeApi();
+const thread = document.getElementById('thread')!;
+const headerEl = document.getElementById('header')!;
+const failureEl = document.getElementById('failure')!;
+const noticeEl = document.getElementById('notices')!;
+const composer = document.getElementById('composer') as HTMLFormElement;
+const promptBox = document.getElementById('prompt') as HTMLTextAreaElement;
+
+const saved = vscode.getState();
+const persisted: WebviewPersistedState = {
+  taskId: document.body.dataset.taskId ?? saved?.taskId ?? '',
+  threadId: saved?.threadId ?? null,
+  expanded: saved?.expanded ?? [],
+  scrollTop: saved?.scrollTop ?? 0,
+};
+const expanded = new Set(persisted.expanded);
+
+const items: ThreadItem[] = [];
+const nodes: (HTMLElement | undefined)[] = [];
+const dirty = new Set<number>();
+let turns: TurnState[] = [];
+const footers = new Map<number, HTMLElement>();
+let header: TaskHeader | null = null;
+let scheduled = false;
+/** Per-frame rendering budget, ms: keeps every main-thread task short while streaming. */
+const FRAME_BUDGET_MS = 8;
+
+function post(msg: WebviewMessage): void {
+  vscode.postMessage(msg);
+}
+
+function nearBottom(): boolean {
+  const el = document.scrollingElement ?? document.documentElement;
+  return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(flush);
+}
+
+function flush(): void {
+  scheduled = false;
+  const stick = nearBottom();
+  const start = performance.now();
+  const order = [...dirty].sort((a, b) => a - b);
+  for (const i of order) {
+    if (performance.now() - start > FRAME_BUDGET_MS) break;
+    dirty.delete(i);
+    const item = items[i];
+    if (!item) continue;
+    const node = renderItem(item, expanded.has(item.id));
+    const old = nodes[i];
+    if (old) old.replaceWith(node);
+    else thread.append(node);
+    nodes[i] = node;
+  }
+  placeFooters();
+  if (stick) window.scrollTo(0, document.documentElement.scrollHeight);
+  if (dirty.size) schedule();
+  document.body.dataset.rendered = String(items.length - dirty.size);
+}
+
+function placeFooters(): void {
+  turns.forEach((t, n) => {
+    if (t.status === 'running') return;
+    const last = (turns[n + 1]?.first_item ?? items.length) - 1;
+    const anchor = nodes[last];
+    if (last >= 0 && !anchor) return; // not rendered yet
+    const footer = renderTurnSeparator(t, n);
+    const old = footers.get(n);
+    if (old) old.replaceWith(footer);
+    else if (anchor) anchor.after(footer);
+    else thread.prepend(footer);
+    footers.set(n, footer);
+  });
+}
+
+function renderHeader(hd: TaskHeader, failure: FailureInfo | null, notices: InputNotices): void {
+  header = hd;
+  const statusIcon = { running: 'loading codicon-modifier-spin', completed: 'pass', failed: 'error', cancelled: 'debug-stop', incomplete: 'question' }[hd.status];
+  const statusLabel = { running: 'Running', completed: 'Done', failed: 'Failed', cancelled: 'Stopped', incomplete: 'Interrupted' }[hd.status];
+  const tokens = hd.usage ? `${compact(hd.usage.input_tokens)} in · ${compact(hd.usage.output_tokens)} out` : 'tokens: unknown';
+  const cost = hd.costUsd === null ? '' : ` · ~$${hd.costUsd.toFixed(hd.costUsd < 1 ? 3 : 2)}`;
+  headerEl.replaceChildren(
+    h('h1', { class: 'title', title: hd.title }, hd.replay ? icon('history') : icon('sparkle'), ` ${hd.title}`),
+    h('div', { class: 'meta' },
+      h('span', { class: `badge status-${hd.status}`, attrs: { role: 'status', 'aria-live': 'polite' } }, icon(statusIcon), h('span', { class: 'status-text' }, statusLabel)),
+      h('span', { class: 'elapsed', attrs: { 'aria-label': 'Elapsed time' } }, elapsedText()),
+      h('span', { class: 'usage', title: 'Tokens (input includes cached; cost is an API-equivalent estimate)' }, tokens + cost),
+      hd.canStop ? button('Stop', 'stop', { icon: 'debug-stop', title: 'Stop this task' }) : null,
+    ),
+  );
+  failureEl.replaceChildren();
+  if (failure) {
+    failureEl.append(h('div', { class: 'failure', attrs: { role: 'alert' } }, h('div', { class: 'failure-title' }, icon('error'), ` ${failure.title}`), h('div', { class: 'failure-detail' }, failure.detail), h('div', { class: 'failure-actions' }, ...failure.actions.map((a) => button(ACTION_LABEL[a], 'errorAction', { data: { errorAction: a } })))));
+  }
+  noticeEl.replaceChildren();
+  if (notices.skipped_lines || notices.unknown_events) {
+    noticeEl.append(h('div', { class: 'notice' }, icon('info'), ` ${notices.skipped_lines} unreadable line(s) and ${notices.unknown_events} unknown event(s) were skipped; everything else is shown.`));
+  }
+  const disabled = !hd.canFollowUp;
+  promptBox.disabled = disabled;
+  (composer.querySelector('button') as HTMLButtonElement).disabled = disabled;
+  promptBox.placeholder = hd.disabledReason ?? (hd.status === 'running' ? 'Codex is working…' : 'Ask a follow-up (Ctrl+Enter to send)');
+}
+
+const ACTION_LABEL = { signIn: 'Sign in', openSettings: 'Open Settings', retry: 'Retry', showLog: 'Show Log', changeModel: 'Change Model' } as const;
+
+function elapsedText(): string {
+  if (!header) return '';
+  const running = header.runningSince === null ? 0 : Date.now() - header.runningSince;
+  return duration(header.elapsedMs + running);
+}
+
+setInterval(() => {
+  if (header?.runningSince !== null && header?.runningSince !== undefined) {
+    const el = headerEl.querySelector('.elapsed');
+    if (el) el.textContent = elapsedText();
+  }
+}, 1000);
+
+function reset(list: ThreadItem[]): void {
+  items.length = 0;
+  nodes.length = 0;
+  dirty.clear();
+  footers.clear();
+  thread.replaceChildren();
+  list.forEach((item, i) => {
+    items[i] = item;
+    dirty.add(i);
+  });
+}
+
+window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
+  const m = ev.data;
+  switch (m.type) {
+    case 'reset':
+      reset(m.items);
+      turns = m.turns;
+      renderHeader(m.header, m.failure, m.notices);
+      break;
+    case 'update':
+      for (const { index, item } of m.items) {
+        items[index] = item;
+        dirty.add(index);
+      }
+      turns = m.turns;
+      renderHeader(m.header, m.failure, m.notices);
+      break;
+    case 'append': {
+      const i = items.findIndex((it) => it.id === m.itemId);
+      const item = items[i];
+      if (item?.type === 'command_execution') {
+        items[i] = { ...item, aggregated_output: item.aggregated_output + m.text } as CommandExecutionItem;
+        dirty.add(i);
+      }
+      break;
+    }
+    case 'focusComposer':
+      promptBox.focus();
+      break;
+  }
+  schedule();
+});
+
+document.addEventListener('click', (ev) => {
+  const target = ev.target as HTMLElement;
+  const link = target.closest('.markdown a') as HTMLAnchorElement | null;
+  if (link) {
+    ev.preventDefault();
+    const href = link.getAttribute('href');
+    if (href) post({ type: 'openLink', href });
+    return;
+  }
+  const el = target.closest('[data-action]') as HTMLElement | null;
+  if (!el) return;
+  ev.preventDefault();
+  const id = el.dataset.id ?? '';
+  switch (el.dataset.action) {
+    case 'stop':
+      post({ type: 'stop' });
+      break;
+    case 'toggleOutput':
+      if (expanded.has(id)) expanded.delete(id);
+      else expanded.add(id);
+      persist();
+      markById(id);
+      break;
+    case 'openOutput':
+      post({ type: 'openOutput', itemId: id });
+      break;
+    case 'openDiff':
+      post({ type: 'openDiff', itemId: id, change: Number(el.dataset.change ?? 0) });
+      break;
+    case 'copyCode': {
+      const code = el.parentElement?.querySelector('code')?.textContent ?? '';
+      post({ type: 'copy', text: code });
+      break;
+    }
+    case 'errorAction':
+      // The host validates the action name like every other message.
+      post({ type: 'action', action: el.dataset.errorAction as ErrorAction });
+      break;
+  }
+});
+
+function markById(id: string): void {
+  const i = items.findIndex((it) => it.id === id);
+  if (i >= 0) {
+    dirty.add(i);
+    schedule();
   }
 }
 
-const boot = document.getElementById('bootstrap');
-if (boot?.textContent) render(JSON.parse(boot.textContent) as ThreadState);
+function persist(): void {
+  persisted.expanded = [...expanded];
+  persisted.scrollTop = (document.scrollingElement ?? document.documentElement).scrollTop;
+  vscode.setState(persisted);
+}
+
+composer.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const text = promptBox.value.trim();
+  if (!text || promptBox.disabled) return;
+  post({ type: 'followUp', text });
+  promptBox.value = '';
+});
+
+promptBox.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+    ev.preventDefault();
+    composer.requestSubmit();
+  }
+});
+
+let scrollTimer: number | undefined;
+window.addEventListener('scroll', () => {
+  clearTimeout(scrollTimer);
+  scrollTimer = window.setTimeout(persist, 200);
+});
+
+persist();
+post({ type: 'ready' });

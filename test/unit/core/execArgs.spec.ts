@@ -67,3 +67,14 @@ describe('shellJoin', () => {
     assert.equal(shellJoin(['ls', '-la', '/tmp/x.txt', '']), "ls -la /tmp/x.txt ''");
   });
 });
+
+describe('model names', () => {
+  it('flags likely typos of known models and accepts everything else', async () => {
+    const { likelyTypoOf } = await import('../../../src/core/models');
+    assert.equal(likelyTypoOf('gpt-5-codx'), 'gpt-5-codex');
+    assert.equal(likelyTypoOf('gpt5-codex'), 'gpt-5-codex');
+    assert.equal(likelyTypoOf('gpt-5-codex'), null);
+    assert.equal(likelyTypoOf('my-company-model'), null);
+    assert.equal(likelyTypoOf('gpt-7-ultra'), null);
+  });
+});

@@ -1,0 +1,174 @@
+import type { ThreadEvent, ThreadItem, Usage, UsageScope } from '../shared/threadModel';
+import { emptySession, type RolloutSession } from './rolloutSession';
+import { titleFromPrompt } from './sessionTitle';
+import { addUsage } from './usage';
+
+/** Which record a message came from: rollouts of 0.40+ store most messages twice. */
+export type MessageSource = 'response' | 'event';
+
+type MessageKind = 'user' | 'agent' | 'reasoning';
+
+/** How many unmatched texts per kind and source are remembered for de-duplication. */
+const ECHO_MEMORY = 32;
+
+function norm(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Drops the second copy of a message. From 0.40 on a rollout records a prompt, an assistant message or a reasoning
+ * summary both as a `response_item` and as an `event_msg` (`user_message`, `agent_message`, `agent_reasoning`, or
+ * 0.169's `item_completed`), in either order, not always with the same id. A text from one source cancels the
+ * oldest equal text still waiting from the other source.
+ */
+export class EchoFilter {
+  private readonly waiting = new Map<string, string[]>();
+
+  private queue(kind: MessageKind, source: MessageSource): string[] {
+    const key = `${kind}:${source}`;
+    let q = this.waiting.get(key);
+    if (!q) this.waiting.set(key, (q = []));
+    return q;
+  }
+
+  /** The parts not already shown from the other source (and remembers them). */
+  fresh(kind: MessageKind, source: MessageSource, parts: string[]): string[] {
+    const other = this.queue(kind, source === 'event' ? 'response' : 'event');
+    const mine = this.queue(kind, source);
+    const out: string[] = [];
+    for (const part of parts) {
+      const key = norm(part);
+      if (key === '') continue;
+      const at = other.indexOf(key);
+      if (at >= 0) {
+        other.splice(0, at + 1);
+        continue;
+      }
+      out.push(part);
+      mine.push(key);
+      if (mine.length > ECHO_MEMORY) mine.shift();
+    }
+    return out;
+  }
+}
+
+function lower(a: Usage, b: Usage): boolean {
+  return a.input_tokens < b.input_tokens || a.output_tokens < b.output_tokens;
+}
+
+/**
+ * Turns the cumulative totals a rollout records into `usage` events that never double count. Before 0.80 a total
+ * covers one codex process, so when a resumed process appended to the file (a total going down, or a new
+ * `session_meta`) the earlier processes' final totals are carried as a base and the events stay cumulative over the
+ * file. From 0.80 a total covers the whole thread and is passed on as `thread` scope, so a live run resumed after the
+ * replay (`ThreadReducer.beginRun`) measures itself against it.
+ */
+export class UsageTotals {
+  private base: Usage | null = null;
+  private last: Usage | null = null;
+  private newProcess = false;
+  private fromTokenCount = false;
+  /** Set from the CLI version: whether totals cover the thread (0.80+). */
+  threadScope = false;
+
+  /** A later `session_meta`: the next total may start a new process's count. */
+  processBoundary(): void {
+    if (this.last) this.newProcess = true;
+  }
+
+  /** A cumulative total from `token_count` (preferred) or `token_usage_record` (used only without the former). */
+  total(u: Usage, from: 'token_count' | 'record'): ThreadEvent | null {
+    if (from === 'record' && this.fromTokenCount) return null;
+    if (from === 'token_count') this.fromTokenCount = true;
+    const scope: UsageScope = this.threadScope ? 'thread' : 'process';
+    if (scope === 'process' && this.last && (this.newProcess || lower(u, this.last))) {
+      this.base = this.base ? addUsage(this.base, this.last) : this.last;
+    }
+    this.newProcess = false;
+    this.last = u;
+    return { type: 'usage', usage: scope === 'process' && this.base ? addUsage(this.base, u) : u, scope };
+  }
+}
+
+/**
+ * The state shared by the mappers of one rollout: the events produced for the current line, ids, the open turn,
+ * message de-duplication, usage and what is known of the session.
+ */
+export class RolloutContext {
+  out: ThreadEvent[] = [];
+  readonly session: RolloutSession = emptySession();
+  readonly echoes = new EchoFilter();
+  readonly usage = new UsageTotals();
+  /** The folder commands run in (session_meta, turn_context, environment context). */
+  cwd: string | undefined;
+  /** The file records turn starts and ends (`task_started` / `task_complete`, 0.59+). */
+  taskMarkers = false;
+  turnOpen = false;
+  turnNo = 0;
+  private turnHasPrompt = false;
+  /** The open turn has assistant output (a message or a tool call). */
+  turnHasOutput = false;
+  /** The last fatal-looking `error` event since the last output, which a turn end without an error field reports. */
+  lastError: string | null = null;
+  private n = 0;
+
+  constructor(readonly idPrefix: string) {}
+
+  /** A fresh item id. */
+  newId(kind: string): string {
+    return `${this.idPrefix}${kind}_${this.n++}`;
+  }
+
+  openTurn(): void {
+    if (this.turnOpen) return;
+    this.turnOpen = true;
+    this.turnNo++;
+    this.turnHasPrompt = false;
+    this.turnHasOutput = false;
+    this.lastError = null;
+    this.out.push({ type: 'turn.started' });
+  }
+
+  /** Ends the open turn (a turn end with nothing open is passed on only before any turn was seen: a cut head). */
+  closeTurn(error?: string): void {
+    if (!this.turnOpen && this.turnNo > 0) return;
+    this.turnOpen = false;
+    this.out.push(error === undefined ? { type: 'turn.completed', usage: null, scope: 'process' } : { type: 'turn.failed', error: { message: error } });
+  }
+
+  /** A real prompt (injected context already filtered out). */
+  prompt(text: string, source: MessageSource): void {
+    if (this.echoes.fresh('user', source, [text]).length === 0) return;
+    // Without turn markers, a prompt is what starts a turn (0.1 – 0.45).
+    if (!this.taskMarkers && this.turnOpen && this.turnHasPrompt) this.closeTurn(this.turnHasOutput ? undefined : this.lastError ?? undefined);
+    this.openTurn();
+    this.turnHasPrompt = true;
+    this.session.title ??= titleFromPrompt(text) || null;
+    this.out.push({ type: 'item.completed', item: { id: this.newId('user'), type: 'user_message', text } });
+  }
+
+  /** An assistant message or reasoning summary (parts already seen from the other source are dropped). */
+  agentText(kind: 'agent_message' | 'reasoning', parts: string[], source: MessageSource): void {
+    const fresh = this.echoes.fresh(kind === 'agent_message' ? 'agent' : 'reasoning', source, parts);
+    if (fresh.length === 0) return;
+    const text = fresh.join('\n\n');
+    this.emit('item.completed', kind === 'agent_message' ? { id: this.newId('msg'), type: kind, text } : { id: this.newId('reasoning'), type: kind, text });
+  }
+
+  /** Emits an item event inside a turn (opening one when the head of the file was cut). */
+  emit(type: 'item.started' | 'item.updated' | 'item.completed', item: ThreadItem): void {
+    this.openTurn();
+    if (item.type !== 'user_message' && item.type !== 'error') {
+      this.turnHasOutput = true;
+      this.lastError = null;
+    }
+    this.out.push({ type, item: structuredClone(item) });
+  }
+
+  /** Records a cwd the file states, keeping the session's first. */
+  setCwd(cwd: string | null | undefined): void {
+    if (!cwd) return;
+    this.cwd = cwd;
+    this.session.cwd ??= cwd;
+  }
+}

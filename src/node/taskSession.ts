@@ -1,0 +1,157 @@
+import { classifyFailure } from '../core/failure';
+import { ThreadReducer } from '../core/threadReducer';
+import type { FailureInfo, TaskHeader } from '../shared/protocol';
+import type { ThreadEvent, ThreadState } from '../shared/threadModel';
+import type { RunResult } from './codexRunner';
+import { runTask, TaskSetupError, type TaskOptions } from './codexTask';
+
+/** Run options that come from settings, read again for every run so setting changes apply. */
+export type RunSettings = Omit<TaskOptions, 'prompt' | 'cwd' | 'signal' | 'reducer' | 'idPrefix' | 'onEvent' | 'resumeThreadId'>;
+
+/** Options of a {@link TaskSession}. */
+export interface TaskSessionOptions {
+  id: string;
+  cwd: string;
+  /** Shown in the panel title. */
+  title: string;
+  settings: () => RunSettings;
+  /** Continue this existing thread (resume from history). */
+  threadId?: string;
+  /** Runs a task; defaults to {@link runTask} (tests and the detached runner swap it). */
+  run?: (opts: TaskOptions) => Promise<RunResult>;
+}
+
+/** Shortens a prompt into a one-line title. */
+export function titleFromPrompt(prompt: string, max = 60): string {
+  const line = prompt.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line || 'Codex task';
+}
+
+/**
+ * One task: a thread and the codex runs that feed it (the first prompt, then follow-ups that resume the thread).
+ * Every run folds into the same reducer, so the panel shows one growing conversation. No VS Code here: the panel
+ * subscribes to events and reads {@link header}.
+ */
+export class TaskSession {
+  readonly id: string;
+  readonly cwd: string;
+  title: string;
+  readonly reducer = new ThreadReducer();
+  private controller: AbortController | null = null;
+  private runs = 0;
+  private runningSince: number | null = null;
+  private elapsedMs = 0;
+  private readonly listeners = new Set<(e: ThreadEvent | null) => void>();
+  private readonly settings: () => RunSettings;
+  private readonly run: (opts: TaskOptions) => Promise<RunResult>;
+  private resumeId: string | undefined;
+  /** The last run's result, once it finished. */
+  lastResult: RunResult | null = null;
+
+  constructor(opts: TaskSessionOptions) {
+    this.id = opts.id;
+    this.cwd = opts.cwd;
+    this.title = opts.title;
+    this.settings = opts.settings;
+    this.run = opts.run ?? runTask;
+    this.resumeId = opts.threadId;
+    if (opts.threadId) this.reducer.state.thread_id = opts.threadId;
+  }
+
+  get state(): ThreadState {
+    return this.reducer.state;
+  }
+
+  get running(): boolean {
+    return this.controller !== null;
+  }
+
+  /**
+   * Subscribes to every event folded into the thread, and to `null` when only the session changed (a run started or
+   * ended); returns the unsubscribe function.
+   */
+  onEvent(listener: (e: ThreadEvent | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: ThreadEvent | null): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Sends a prompt: the first one starts the thread, later ones resume it. Resolves when the run ends. */
+  async send(prompt: string): Promise<RunResult | null> {
+    if (this.running) throw new Error('This task is still running.');
+    // A thread that never started (codex missing, a failed first run) is simply started again.
+    const threadId = this.state.thread_id ?? this.resumeId;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.runningSince = Date.now();
+    const prefix = this.runs === 0 && !this.resumeId ? '' : `r${this.runs}:`;
+    this.runs++;
+    this.emit(null);
+    try {
+      this.lastResult = await this.run({
+        ...this.settings(),
+        prompt,
+        cwd: this.cwd,
+        signal: controller.signal,
+        reducer: this.reducer,
+        idPrefix: prefix,
+        resumeThreadId: threadId ?? undefined,
+        onEvent: (e) => this.emit(e),
+      });
+      return this.lastResult;
+    } catch (e) {
+      // The run never started (no codex, bad options): record it in the thread like any failure.
+      const message = e instanceof TaskSetupError ? e.message : `Could not run codex: ${(e as Error).message}`;
+      this.reducer.beginRun();
+      const events: ThreadEvent[] = [
+        { type: 'item.completed', item: { id: `${prefix}prompt`, type: 'user_message', text: prompt } },
+        { type: 'run.ended', reason: 'spawn_error', exit_code: null, message },
+      ];
+      for (const ev of events) {
+        this.reducer.apply(ev);
+        this.emit(ev);
+      }
+      return null;
+    } finally {
+      this.elapsedMs += Date.now() - (this.runningSince ?? Date.now());
+      this.runningSince = null;
+      this.controller = null;
+      this.emit(null);
+    }
+  }
+
+  /** Stops the running codex (and everything it started). */
+  stop(): void {
+    this.controller?.abort();
+  }
+
+  /** Resolves when no run is in progress (after {@link stop}, once every process is gone). */
+  async idle(): Promise<void> {
+    while (this.running) await new Promise((r) => setTimeout(r, 25));
+  }
+
+  /** What the panel header shows now. */
+  header(extra: Partial<TaskHeader> = {}): TaskHeader {
+    const s = this.state;
+    return {
+      title: this.title,
+      status: this.running ? 'running' : s.status === 'running' ? 'incomplete' : s.status,
+      runningSince: this.runningSince,
+      elapsedMs: this.elapsedMs,
+      usage: s.usage,
+      costUsd: null,
+      canFollowUp: !this.running && !!(s.thread_id ?? this.resumeId),
+      canStop: this.running,
+      replay: false,
+      ...extra,
+    };
+  }
+
+  /** The readable failure of the thread, when it failed. */
+  failure(): FailureInfo | null {
+    return this.running ? null : classifyFailure(this.state);
+  }
+}

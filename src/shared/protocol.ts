@@ -1,0 +1,102 @@
+/**
+ * The one message protocol between the extension host and the task panel webview. Both bundles import it: the host
+ * validates every message from the webview with these schemas and rejects malformed ones; the webview trusts the
+ * host and only imports the types.
+ */
+import { z } from 'zod';
+import type { ThreadItem, ThreadStatus, TurnState, Usage } from './threadModel';
+
+/** What the panel header shows, owned by the host. */
+export interface TaskHeader {
+  /** The panel title (the first prompt, shortened). */
+  title: string;
+  status: ThreadStatus;
+  /** Epoch ms when the current run started; null when nothing runs. */
+  runningSince: number | null;
+  /** Milliseconds spent by finished runs. */
+  elapsedMs: number;
+  usage: Usage | null;
+  /** Estimated cost in USD (API-equivalent), null when unknown. */
+  costUsd: number | null;
+  /** Whether the host can take a follow-up (a thread id is known and nothing runs). */
+  canFollowUp: boolean;
+  /** Whether a live codex process belongs to this panel. */
+  canStop: boolean;
+  /** True for a replay of a past session. */
+  replay: boolean;
+  /** Set when the task cannot run here (untrusted workspace, no codex), with the reason. */
+  disabledReason?: string;
+}
+
+/** An action the panel offers next to an error (sign in, open settings, …), run by the host. */
+export const errorActionSchema = z.enum(['signIn', 'openSettings', 'retry', 'showLog', 'changeModel']);
+export type ErrorAction = z.infer<typeof errorActionSchema>;
+
+/** A classified failure the panel renders as a readable state. */
+export interface FailureInfo {
+  /** Short headline, e.g. "Not signed in". */
+  title: string;
+  /** The CLI's own message. */
+  detail: string;
+  actions: ErrorAction[];
+}
+
+// ---- host → webview -------------------------------------------------------------------------------------------
+
+/** An item with its position in the thread (items keep their first-appearance order). */
+export interface IndexedItem {
+  index: number;
+  item: ThreadItem;
+}
+
+/** Counts of input the parser could not use, shown as a notice. */
+export interface InputNotices {
+  skipped_lines: number;
+  unknown_events: number;
+}
+
+/** Messages the host posts to the webview. */
+export type HostMessage =
+  /** Everything: sent after `ready` and after a restore. */
+  | { type: 'reset'; items: ThreadItem[]; turns: TurnState[]; header: TaskHeader; failure: FailureInfo | null; notices: InputNotices }
+  /** Items added or changed since the last message (batched: at most one message per animation frame). */
+  | { type: 'update'; items: IndexedItem[]; turns: TurnState[]; header: TaskHeader; failure: FailureInfo | null; notices: InputNotices }
+  /** Output appended to a running command, without resending what came before. */
+  | { type: 'append'; itemId: string; text: string }
+  /** Put the cursor in the follow-up box. */
+  | { type: 'focusComposer' };
+
+// ---- webview → host -------------------------------------------------------------------------------------------
+
+const id = z.string().min(1).max(512);
+
+/** Messages the webview may send; anything else is rejected by the host. */
+export const webviewMessageSchema = z.discriminatedUnion('type', [
+  /** The page has loaded and listens: the host sends `reset` and then streams. */
+  z.object({ type: z.literal('ready') }).strict(),
+  z.object({ type: z.literal('stop') }).strict(),
+  /** Continue the thread with a new prompt. */
+  z.object({ type: z.literal('followUp'), text: z.string().min(1).max(100_000) }).strict(),
+  /** Open a before/after diff of one change of a file_change item. */
+  z.object({ type: z.literal('openDiff'), itemId: id, change: z.number().int().min(0).max(10_000) }).strict(),
+  /** Open a command's whole output in a read-only editor. */
+  z.object({ type: z.literal('openOutput'), itemId: id }).strict(),
+  /** A link clicked in rendered markdown; the host decides whether and how to open it. */
+  z.object({ type: z.literal('openLink'), href: z.string().min(1).max(8192) }).strict(),
+  /** Copy text (a code block) to the clipboard. */
+  z.object({ type: z.literal('copy'), text: z.string().max(10_000_000) }).strict(),
+  z.object({ type: z.literal('action'), action: errorActionSchema }).strict(),
+]);
+
+/** A validated message from the webview. */
+export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
+
+/** State the webview keeps with `setState` (survives hiding the panel). */
+export interface WebviewPersistedState {
+  /** Which task this panel shows, so the serializer can restore it. */
+  taskId: string;
+  threadId: string | null;
+  /** Items whose output the user expanded. */
+  expanded: string[];
+  scrollTop: number;
+}

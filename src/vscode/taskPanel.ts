@@ -1,0 +1,168 @@
+import * as vscode from 'vscode';
+import type { TaskSession } from '../node/taskSession';
+import { webviewMessageSchema, type HostMessage, type IndexedItem, type WebviewMessage } from '../shared/protocol';
+import type { ThreadEvent } from '../shared/threadModel';
+import { panelHtml, panelResourceRoots } from './panelHtml';
+
+/** The webview panel type, also used by the serializer. */
+export const TASK_PANEL_TYPE = 'codexSessions.task';
+
+/** What a panel asks of the rest of the extension (links, diffs, outputs, actions). */
+export interface PanelHost {
+  readonly extensionUri: vscode.Uri;
+  readonly log: vscode.LogOutputChannel;
+  openDiff(session: TaskSession, itemId: string, change: number): Promise<void>;
+  openOutput(session: TaskSession, itemId: string): Promise<void>;
+  openLink(session: TaskSession, href: string): Promise<void>;
+  runAction(session: TaskSession, action: string): Promise<void>;
+  followUp(session: TaskSession, text: string): Promise<void>;
+}
+
+/** Batching interval: at most one update message per animation frame. */
+const FRAME_MS = 16;
+
+/**
+ * One task's webview panel. Messages are held until the page says `ready`; then the host sends the whole state and
+ * streams batched updates (changed items by index, appended output). Every message from the page is validated.
+ */
+export class TaskPanel implements vscode.Disposable {
+  private ready = false;
+  private readonly dirty = new Set<string>();
+  private readonly appends = new Map<string, string>();
+  private readonly sent = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly unsubscribe: () => void;
+  private disposed = false;
+  /** Fired when the user closes the panel. */
+  readonly onDidDispose: vscode.Event<void>;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly session: TaskSession,
+    private readonly host: PanelHost,
+  ) {
+    const wv = panel.webview;
+    wv.options = { enableScripts: true, localResourceRoots: panelResourceRoots(host.extensionUri, vscode.Uri.joinPath) };
+    wv.html = panelHtml(wv, host.extensionUri, vscode.Uri.joinPath, session.id, session.title);
+    panel.title = session.title;
+    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'codex.svg');
+    this.disposables.push(wv.onDidReceiveMessage((m: unknown) => void this.receive(m)));
+    this.unsubscribe = session.onEvent((e) => this.onEvent(e));
+    this.onDidDispose = panel.onDidDispose;
+    this.disposables.push(panel.onDidDispose(() => this.dispose()));
+  }
+
+  private onEvent(e: ThreadEvent | null): void {
+    if (e) {
+      if (e.type === 'item.output_delta') {
+        if (this.sent.has(e.item_id) && !this.dirty.has(e.item_id)) this.appends.set(e.item_id, (this.appends.get(e.item_id) ?? '') + e.delta);
+        else this.dirty.add(e.item_id);
+      } else if (e.type === 'item.started' || e.type === 'item.updated' || e.type === 'item.completed') {
+        this.dirty.add(e.item.id);
+        this.appends.delete(e.item.id);
+      }
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer || !this.ready || this.disposed) return;
+    this.timer = setTimeout(() => this.flush(), FRAME_MS);
+  }
+
+  private post(m: HostMessage): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (this.disposed) return;
+    const state = this.session.state;
+    for (const [itemId, text] of this.appends) this.post({ type: 'append', itemId, text });
+    this.appends.clear();
+    const items: IndexedItem[] = [];
+    if (this.dirty.size) {
+      state.items.forEach((item, index) => {
+        if (this.dirty.has(item.id)) {
+          items.push({ index, item });
+          this.sent.add(item.id);
+        }
+      });
+      this.dirty.clear();
+    }
+    this.post({ type: 'update', items, turns: state.turns, header: this.session.header(), failure: this.session.failure(), notices: { skipped_lines: state.skipped_lines, unknown_events: state.unknown_events } });
+    this.panel.title = `${this.session.running ? '● ' : ''}${this.session.title}`;
+  }
+
+  /** Sends the whole thread (after `ready`, or when the page was rebuilt). */
+  reset(): void {
+    const state = this.session.state;
+    this.dirty.clear();
+    this.appends.clear();
+    for (const i of state.items) this.sent.add(i.id);
+    this.post({ type: 'reset', items: state.items, turns: state.turns, header: this.session.header(), failure: this.session.failure(), notices: { skipped_lines: state.skipped_lines, unknown_events: state.unknown_events } });
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = webviewMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.host.log.warn(`Rejected a malformed message from the task panel: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return;
+    }
+    try {
+      await this.handle(parsed.data);
+    } catch (e) {
+      this.host.log.error(`Task panel action failed: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage((e as Error).message);
+    }
+  }
+
+  private async handle(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.reset();
+        break;
+      case 'stop':
+        this.session.stop();
+        break;
+      case 'followUp':
+        await this.host.followUp(this.session, m.text);
+        break;
+      case 'openDiff':
+        await this.host.openDiff(this.session, m.itemId, m.change);
+        break;
+      case 'openOutput':
+        await this.host.openOutput(this.session, m.itemId);
+        break;
+      case 'openLink':
+        await this.host.openLink(this.session, m.href);
+        break;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        void vscode.window.setStatusBarMessage('Copied', 1500);
+        break;
+      case 'action':
+        await this.host.runAction(this.session, m.action);
+        break;
+    }
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  focusComposer(): void {
+    this.post({ type: 'focusComposer' });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.unsubscribe();
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+}
