@@ -2,20 +2,23 @@ import type * as vscode from 'vscode';
 import { registerLog } from './vscode/log';
 import { registerTaskCommands } from './vscode/taskCommands';
 import { TaskManager } from './vscode/taskManager';
+import { registerTaskPanelSerializer } from './vscode/taskSerializer';
 
 let tasks: TaskManager | undefined;
 
 /** Composition root: wires services and contributions; everything disposable goes to the context. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = registerLog(context);
-  tasks = new TaskManager(context.extensionUri, log);
+  tasks = new TaskManager(context.extensionUri, log, context.globalStorageUri.fsPath);
   context.subscriptions.push(tasks);
   registerTaskCommands(context, tasks);
+  registerTaskPanelSerializer(context, tasks);
 }
 
-/** Stops every running task and waits (bounded) until their processes are gone. */
-export async function deactivate(): Promise<void> {
-  const running = tasks?.running() ?? [];
-  tasks?.stopAll();
-  await Promise.race([Promise.all(running.map((s) => s.idle())), new Promise((r) => setTimeout(r, 4000))]);
+/**
+ * Lets go of running tasks: each codex runs on in its detached host, so a window reload re-attaches to it; when the
+ * editor is really gone, the host's lease runs out and it stops codex and everything codex started.
+ */
+export function deactivate(): void {
+  tasks?.letGo();
 }

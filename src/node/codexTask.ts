@@ -5,7 +5,7 @@ import { buildExecArgs, type SandboxMode } from '../core/execArgs';
 import { capabilitiesFor } from '../core/version';
 import type { ThreadEvent } from '../shared/threadModel';
 import { locateCodex, probeCodexVersion } from './codexLocator';
-import { runCodex, type RunResult } from './codexRunner';
+import { runCodex, type RunOptions, type RunResult } from './codexRunner';
 import { defaultCodexHome, findRolloutFile, lastTotalUsage } from './rolloutLookup';
 import { ThreadReducer as Reducer } from '../core/threadReducer';
 
@@ -58,6 +58,11 @@ export function isInsideGitRepo(dir: string): boolean {
  * message first, since most CLI generations do not echo it.
  */
 export async function runTask(opts: TaskOptions): Promise<RunResult> {
+  return runCodex(await prepareRun(opts));
+}
+
+/** Everything {@link runTask} does before spawning: the run's options for {@link runCodex} or a detached run. */
+export async function prepareRun(opts: TaskOptions): Promise<RunOptions> {
   const env: Record<string, string | undefined> = { ...process.env, ...opts.extraEnv };
   const located = await locateCodex({ configuredPath: opts.codexPath, env, platform: process.platform, homedir: os.homedir() });
   if (!located.found) throw new TaskSetupError(located.reason);
@@ -85,7 +90,7 @@ export async function runTask(opts: TaskOptions): Promise<RunResult> {
   });
   opts.onCommand?.(located.path, args);
   const prefix = opts.idPrefix ?? '';
-  return runCodex({
+  return {
     codexPath: located.path,
     args,
     cwd: opts.cwd,
@@ -101,5 +106,5 @@ export async function runTask(opts: TaskOptions): Promise<RunResult> {
     leadingEvents: [{ type: 'item.completed', item: { id: `${prefix}prompt`, type: 'user_message', text: opts.prompt } }],
     onEvent: opts.onEvent,
     onStderr: opts.onStderr,
-  });
+  };
 }

@@ -17,8 +17,8 @@ export interface TaskSessionOptions {
   settings: () => RunSettings;
   /** Continue this existing thread (resume from history). */
   threadId?: string;
-  /** Runs a task; defaults to {@link runTask} (tests and the detached runner swap it). */
-  run?: (opts: TaskOptions) => Promise<RunResult>;
+  /** Runs a task; defaults to {@link runTask} (the extension swaps in the detached runner). Null: the follower left. */
+  run?: (opts: TaskOptions) => Promise<RunResult | null>;
 }
 
 /** Shortens a prompt into a one-line title. */
@@ -43,7 +43,7 @@ export class TaskSession {
   private elapsedMs = 0;
   private readonly listeners = new Set<(e: ThreadEvent | null) => void>();
   private readonly settings: () => RunSettings;
-  private readonly run: (opts: TaskOptions) => Promise<RunResult>;
+  private readonly run: (opts: TaskOptions) => Promise<RunResult | null>;
   private resumeId: string | undefined;
   /** The last run's result, once it finished. */
   lastResult: RunResult | null = null;
@@ -81,33 +81,48 @@ export class TaskSession {
 
   /** Sends a prompt: the first one starts the thread, later ones resume it. Resolves when the run ends. */
   async send(prompt: string): Promise<RunResult | null> {
-    if (this.running) throw new Error('This task is still running.');
     // A thread that never started (codex missing, a failed first run) is simply started again.
     const threadId = this.state.thread_id ?? this.resumeId;
-    const controller = new AbortController();
-    this.controller = controller;
-    this.runningSince = Date.now();
     const prefix = this.runs === 0 && !this.resumeId ? '' : `r${this.runs}:`;
-    this.runs++;
-    this.emit(null);
-    try {
-      this.lastResult = await this.run({
+    return this.execute(prompt, prefix, (signal) =>
+      this.run({
         ...this.settings(),
         prompt,
         cwd: this.cwd,
-        signal: controller.signal,
+        signal,
         reducer: this.reducer,
         idPrefix: prefix,
         resumeThreadId: threadId ?? undefined,
         onEvent: (e) => this.emit(e),
-      });
-      return this.lastResult;
+      }),
+    );
+  }
+
+  /**
+   * Takes over a run that is already going (re-attached after a window reload) or replays a finished one: `follow`
+   * feeds the reducer through the given callbacks and resolves when the run ends.
+   */
+  adopt(follow: (signal: AbortSignal, onEvent: (e: ThreadEvent) => void) => Promise<RunResult | null>): Promise<RunResult | null> {
+    return this.execute(null, `r${this.runs}:`, (signal) => follow(signal, (e) => this.emit(e)));
+  }
+
+  private async execute(prompt: string | null, prefix: string, go: (signal: AbortSignal) => Promise<RunResult | null>): Promise<RunResult | null> {
+    if (this.running) throw new Error('This task is still running.');
+    const controller = new AbortController();
+    this.controller = controller;
+    this.runningSince = Date.now();
+    this.runs++;
+    this.emit(null);
+    try {
+      const result = await go(controller.signal);
+      if (result) this.lastResult = result;
+      return result;
     } catch (e) {
       // The run never started (no codex, bad options): record it in the thread like any failure.
       const message = e instanceof TaskSetupError ? e.message : `Could not run codex: ${(e as Error).message}`;
       this.reducer.beginRun();
       const events: ThreadEvent[] = [
-        { type: 'item.completed', item: { id: `${prefix}prompt`, type: 'user_message', text: prompt } },
+        ...(prompt !== null ? [{ type: 'item.completed' as const, item: { id: `${prefix}prompt`, type: 'user_message' as const, text: prompt } }] : []),
         { type: 'run.ended', reason: 'spawn_error', exit_code: null, message },
       ];
       for (const ev of events) {

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { parseCliVersion } from '../core/version';
+import type { RunResult } from '../node/codexRunner';
+import { prepareRun, type TaskOptions } from '../node/codexTask';
+import { followRun, startDetached } from '../node/detachedRun';
 import { FileHistory } from '../node/fileHistory';
 import { TaskSession, titleFromPrompt, type RunSettings } from '../node/taskSession';
+import { TaskStore, type StoredTask } from '../node/taskStore';
 import type { ThreadEvent } from '../shared/threadModel';
 import { ReadOnlyDocuments } from './documents';
 import { readSettings } from './settings';
@@ -33,11 +38,37 @@ export class TaskManager implements PanelHost, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fired when a task starts, ends or goes away (for status bars and trees). */
   readonly onDidChange = this.changed.event;
+  private readonly store: TaskStore;
+  /** Fired on deactivation: followers let go, codex runs on (a reload re-attaches; the lease ends it otherwise). */
+  private readonly detach = new AbortController();
+  /** Runs go through the detached task host, except on Windows where process groups differ. */
+  private readonly detached = process.platform !== 'win32';
 
   constructor(
     readonly extensionUri: vscode.Uri,
     readonly log: vscode.LogOutputChannel,
-  ) {}
+    storageDir: string,
+  ) {
+    this.store = new TaskStore(path.join(storageDir, 'tasks'));
+    const pruned = this.store.prune(7 * 24 * 3600 * 1000);
+    if (pruned) log.info(`Removed ${pruned} task folder(s) older than a week.`);
+  }
+
+  /** Runs one codex process for a task, detached so it survives a reload, and records it for re-attaching. */
+  private runner(task: StoredTask): (opts: TaskOptions) => Promise<RunResult | null> {
+    return async (opts) => {
+      const prepared = await prepareRun(opts);
+      if (!this.detached) {
+        const { runCodex } = await import('../node/codexRunner');
+        return runCodex(prepared);
+      }
+      const runDir = this.store.nextRunDir(task.id, task.runs.length + 1);
+      task.runs.push({ prompt: opts.prompt, runDir, idPrefix: opts.idPrefix ?? '', cliVersion: prepared.cliVersion?.raw ?? null, codexPath: prepared.codexPath });
+      this.store.save(task);
+      const hostScript = vscode.Uri.joinPath(this.extensionUri, 'dist', 'taskHost.cjs').fsPath;
+      return startDetached(prepared, { runDir, hostScript }, this.detach.signal);
+    };
+  }
 
   /** Tasks that are running now. */
   running(): TaskSession[] {
@@ -71,7 +102,8 @@ export class TaskManager implements PanelHost, vscode.Disposable {
   /** Starts a task in a folder and opens its panel. */
   async start(prompt: string, folder: vscode.Uri, overrides: TaskOverrides = {}): Promise<TaskSession> {
     const id = `task-${Date.now().toString(36)}-${++counter}`;
-    const session = new TaskSession({ id, cwd: folder.fsPath, title: titleFromPrompt(prompt), settings: this.settingsFor(folder, overrides) });
+    const task: StoredTask = { id, title: titleFromPrompt(prompt), cwd: folder.fsPath, createdAt: Date.now(), overrides: { ...overrides }, runs: [] };
+    const session = new TaskSession({ id, cwd: folder.fsPath, title: task.title, settings: this.settingsFor(folder, overrides), run: this.runner(task) });
     const panel = vscode.window.createWebviewPanel(TASK_PANEL_TYPE, session.title, vscode.ViewColumn.Active, { enableFindWidget: true });
     this.attach(session, new TaskPanel(panel, session, this));
     await this.send(session, prompt);
@@ -83,8 +115,12 @@ export class TaskManager implements PanelHost, vscode.Disposable {
     this.tasks.set(session.id, { session, panel, history });
     session.onEvent((e) => this.track(session, history, e));
     panel.onDidDispose(() => {
-      // Closing the panel stops its task, like closing a terminal stops its process.
-      session.stop();
+      // Closing the panel stops its task, like closing a terminal stops its process (not so on window reload:
+      // the extension host is gone before panels are disposed, and the detached run keeps going).
+      if (!this.detach.signal.aborted) {
+        session.stop();
+        void session.idle().then(() => this.store.remove(session.id));
+      }
       this.tasks.delete(session.id);
       this.changed.fire();
     });
@@ -192,13 +228,47 @@ export class TaskManager implements PanelHost, vscode.Disposable {
     }
   }
 
-  /** Stops every running task (deactivation, window close). */
+  /**
+   * Rebuilds a task in a restored panel (after a window reload): replays each recorded run from its output file and
+   * follows the last one if codex is still running. A task whose process died meanwhile shows what it wrote and is
+   * marked interrupted.
+   */
+  async restore(webviewPanel: vscode.WebviewPanel, taskId: string): Promise<void> {
+    const task = this.store.load(taskId);
+    if (!task) {
+      webviewPanel.webview.html = `<!DOCTYPE html><html><body style="font-family: var(--vscode-font-family); padding: 16px"><p>This Codex task is no longer available (its records were removed).</p></body></html>`;
+      return;
+    }
+    const folder = vscode.Uri.file(task.cwd);
+    const session = new TaskSession({ id: task.id, cwd: task.cwd, title: task.title, settings: this.settingsFor(folder, task.overrides as TaskOverrides), run: this.runner(task) });
+    this.attach(session, new TaskPanel(webviewPanel, session, this));
+    for (const run of [...task.runs]) {
+      await session.adopt((signal, onEvent) =>
+        followRun(run.runDir, {
+          codexPath: run.codexPath, args: [], cwd: task.cwd, env: {}, prompt: run.prompt, signal, onEvent,
+          cliVersion: run.cliVersion ? parseCliVersion(run.cliVersion) : null,
+          idPrefix: run.idPrefix,
+          reducer: session.reducer,
+          leadingEvents: [{ type: 'item.completed', item: { id: `${run.idPrefix}prompt`, type: 'user_message', text: run.prompt } }],
+        }, null, this.detach.signal),
+      );
+    }
+    this.log.info(`Restored task ${task.id} (${task.runs.length} run(s)): ${session.state.status}.`);
+  }
+
+  /** Stops every running task. */
   stopAll(): void {
     for (const s of this.running()) s.stop();
   }
 
+  /** On deactivation: detached runs are let go (a reload re-attaches; otherwise their lease stops them). */
+  letGo(): void {
+    this.detach.abort();
+    if (!this.detached) this.stopAll();
+  }
+
   dispose(): void {
-    this.stopAll();
+    this.letGo();
     for (const e of this.tasks.values()) e.panel.dispose();
     this.docs.dispose();
     this.changed.dispose();
