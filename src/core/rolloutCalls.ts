@@ -69,7 +69,10 @@ export class CallRegistry {
     this.start(callId, { kind: 'patch', authoritative: false, item: { id: this.idFor(callId), type: 'file_change', changes, status: 'in_progress' } });
   }
 
-  /** An `update_plan` call; shown once its output shows it was accepted (0.169 rejects it). */
+  /**
+   * An `update_plan` call; shown once its output shows it was accepted (0.169 rejects it), so a file cut between the
+   * call and its answer shows no plan.
+   */
   plan(callId: string, plan: { explanation?: string | null; plan: { step: string; status?: string | null }[] }): void {
     this.calls.set(callId, {
       kind: 'plan',
@@ -169,15 +172,6 @@ export class CallRegistry {
       entry.authoritative = true;
     }
     this.done(entry);
-  }
-
-  /** Flushes what never got an output (a file cut short): accepted-looking plans are shown. */
-  end(): void {
-    for (const [id, entry] of this.calls) {
-      if (entry.kind !== 'plan') continue;
-      this.ctx.emit('item.updated', entry.item);
-      this.calls.delete(id);
-    }
   }
 }
 

@@ -118,8 +118,9 @@ export function mapRolloutEvent(ctx: RolloutContext, calls: CallRegistry, msg: R
   switch (msg.type) {
     case 'task_started':
     case 'turn_started':
-      // An open turn is one the previous process never finished, or one a prompt opened before the first marker.
-      if (ctx.turnOpen) ctx.closeTurn(ctx.taskMarkers ? 'The turn ended without a result (codex stopped).' : undefined);
+      // A turn a prompt opened just before its start marker is this turn; one with output is a turn the previous
+      // process never finished (or, before the first marker, one that had no markers).
+      if (ctx.turnOpen && ctx.turnHasOutput) ctx.closeTurn(ctx.taskMarkers ? 'The turn ended without a result (codex stopped).' : undefined);
       ctx.taskMarkers = true;
       ctx.openTurn();
       return null;

@@ -182,14 +182,13 @@ export class RolloutParser {
   }
 
   /**
-   * Ends the file: shows plans that never got an answer, and closes a turn the file leaves open when the CLI
+   * Ends the file: closes a turn the file leaves open when the CLI
    * generation never records turn ends (up to 0.45) and the turn has an answer. A turn of a generation that does
    * record them stays open, so the reducer's `run.ended` marks it incomplete.
    */
   end(): ThreadEvent[] {
     const ctx = this.ctx;
     ctx.out = [];
-    this.calls.end();
     if (ctx.turnOpen && !ctx.taskMarkers && (ctx.turnHasOutput || ctx.lastError !== null)) {
       ctx.closeTurn(ctx.turnHasOutput ? undefined : (ctx.lastError ?? undefined));
     }

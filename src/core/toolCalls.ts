@@ -135,7 +135,8 @@ function parseHeaders(text: string): ToolOutput {
 function resolveIn(cwd: string | undefined, p: string): string {
   if (!cwd || p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\')) return p;
   const sep = cwd.includes('\\') && !cwd.includes('/') ? '\\' : '/';
-  return `${cwd.replace(/[\\/]+$/, '')}${sep}${p.replace(/^\.[\\/]/, '')}`;
+  const rel = p.replace(/^\.[\\/]/, '');
+  return `${cwd.replace(/[\\/]+$/, '')}${sep}${sep === '\\' ? rel.replace(/\//g, sep) : rel}`;
 }
 
 /**

@@ -7,22 +7,11 @@ import { toThreadJson } from '../core/threadJson';
 import { formatItem, formatTranscript } from '../core/transcript';
 import { parseCliVersion } from '../core/version';
 import type { ThreadEvent, ThreadState } from '../shared/threadModel';
+import { EXIT, UsageError, type CliIo } from './cliIo';
 import { runTask, TaskSetupError } from './codexTask';
+import { listCommand, searchCommand, showCommand } from './sessionCommands';
 
-/** Where the command line reads and writes; injectable for tests. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stdin: Readable;
-  /** Registers a handler for Ctrl-C; returns a function that removes it. */
-  onInterrupt: (handler: () => void) => () => void;
-  cwd: string;
-}
-
-/** Exit codes of `codex-sessions`. */
-export const EXIT = { ok: 0, taskFailed: 1, usage: 2 } as const;
-
-class UsageError extends Error {}
+export { EXIT, type CliIo } from './cliIo';
 
 export const HELP = `codex-sessions — read and run OpenAI Codex CLI sessions
 
@@ -30,6 +19,9 @@ Usage:
   codex-sessions parse-exec [FILE|-] [--json] [--cli-version V]
   codex-sessions run [options] [--] PROMPT
   codex-sessions resume THREAD_ID [options] [--] PROMPT
+  codex-sessions list [--codex-home DIR] [--all | --cwd DIR] [--json] [--no-cache]
+  codex-sessions show ID|PATH [--codex-home DIR] [--json | --markdown]
+  codex-sessions search TEXT [--codex-home DIR] [--json] [--no-cache]
 
 Run options:
   --cwd DIR                 folder codex works in (default: the current folder)
@@ -43,6 +35,14 @@ Run options:
   --arg=X                   extra argument for codex, repeatable (e.g. --arg=-c --arg=model_provider=fake)
   --env K=V                 extra environment variable for codex, repeatable
   --json                    one normalized event per line, then the thread object as the last line
+
+Session options:
+  --codex-home DIR          where codex keeps sessions (default: $CODEX_HOME, else ~/.codex)
+  --all                     list: every session (the default)
+  --cwd DIR                 list: only sessions started in DIR or below it
+  --markdown                show: the session as a Markdown document
+  --no-cache                list/search: ignore the index cache and do not write it
+                            (cache: \${XDG_CACHE_HOME:-~/.cache}/codex-sessions/)
 
 Exit codes: 0 success, 1 the task failed, 2 bad usage or unreadable input.
 `;
@@ -174,6 +174,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'run':
       case 'resume':
         return await runOrResume(command, rest, io);
+      case 'list':
+        return await listCommand(rest, io);
+      case 'show':
+        return await showCommand(rest, io);
+      case 'search':
+        return await searchCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,19 @@
+import type { Readable } from 'node:stream';
+
+/** Where the command line reads and writes; injectable for tests. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: Readable;
+  /** Registers a handler for Ctrl-C; returns a function that removes it. */
+  onInterrupt: (handler: () => void) => () => void;
+  cwd: string;
+  /** The environment (`CODEX_HOME`, `XDG_CACHE_HOME`, `HOME`); default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Exit codes of `codex-sessions`. */
+export const EXIT = { ok: 0, taskFailed: 1, usage: 2 } as const;
+
+/** Bad usage or unreadable input: reported in one sentence, exit code 2. */
+export class UsageError extends Error {}

@@ -1,0 +1,237 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseRolloutFileName } from '../core/rolloutSession';
+import { DEFAULT_HEAD_BYTES, readRolloutHead } from './rolloutReader';
+import { loadSessionCache, saveSessionCache } from './sessionCache';
+import { listSessionFiles, sessionTimeMs, type SessionFile, type SessionInfo } from './sessionFiles';
+
+/** Options of {@link SessionIndex}. */
+export interface SessionIndexOptions {
+  /** The `CODEX_HOME` to index (see `resolveCodexHome`). */
+  codexHome: string;
+  /** Where metadata persists between runs; none: kept in memory only (and nothing is written). */
+  cacheFile?: string | null;
+  /** Budget of each head read (bytes). */
+  headBytes?: number;
+  /** Head reads and stats running at once. */
+  concurrency?: number;
+  /** Include `archived_sessions/` (default true). */
+  archived?: boolean;
+}
+
+/** Progress of {@link SessionIndex.refresh}. */
+export interface IndexProgress {
+  /** Files looked at so far, of `total`. */
+  done: number;
+  total: number;
+  /** Heads read so far (new or changed files); the rest came from the cache. */
+  read: number;
+}
+
+/** Options of {@link SessionIndex.refresh}. */
+export interface RefreshOptions {
+  /** Stops the refresh (the promise rejects; what was read so far is kept). */
+  signal?: AbortSignal;
+  /** Called every 64 files and at the end. */
+  onProgress?: (p: IndexProgress) => void;
+  /** Called for every session once its metadata is current (from the cache or a head read). */
+  onSession?: (s: SessionInfo) => void;
+}
+
+/** What a refresh changed. */
+export interface IndexChanges {
+  added: SessionInfo[];
+  changed: SessionInfo[];
+  removed: string[];
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      signal?.throwIfAborted();
+      await fn(items[next++]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * The session history of one `CODEX_HOME`. The skeleton ({@link scan}) comes from file names alone, at once;
+ * {@link refresh} then fills in metadata from a bounded head read of each file, reusing cached metadata for files
+ * whose size and mtime are unchanged (a warm start only stats) and for files that merely grew once their head was
+ * fully read. {@link update} handles single files a watcher reports. Nothing here needs VS Code.
+ */
+export class SessionIndex {
+  private readonly byPath = new Map<string, SessionInfo>();
+  private cacheLoaded = false;
+  private dirty = false;
+  /** Refreshes and updates run one after another, so a watcher's update never races a full refresh. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly headBytes: number;
+  private readonly concurrency: number;
+
+  constructor(private readonly opts: SessionIndexOptions) {
+    this.headBytes = opts.headBytes ?? DEFAULT_HEAD_BYTES;
+    this.concurrency = opts.concurrency ?? 16;
+  }
+
+  /** The `CODEX_HOME` indexed. */
+  get codexHome(): string {
+    return this.opts.codexHome;
+  }
+
+  /** The skeleton: every rollout file, newest first, from directory listings only. */
+  scan(): Promise<SessionFile[]> {
+    return listSessionFiles(this.opts.codexHome, { archived: this.opts.archived });
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadCache(): Promise<void> {
+    if (this.cacheLoaded) return;
+    this.cacheLoaded = true;
+    if (!this.opts.cacheFile) return;
+    for (const [p, info] of await loadSessionCache(this.opts.cacheFile, this.opts.codexHome)) if (!this.byPath.has(p)) this.byPath.set(p, info);
+  }
+
+  /** Brings one file's metadata up to date; returns whether it was new or changed, or null when it is gone. */
+  private async refreshFile(file: SessionFile, counters: { read: number }): Promise<'added' | 'changed' | 'same' | null> {
+    let st;
+    try {
+      st = await stat(file.path);
+    } catch {
+      return null;
+    }
+    const old = this.byPath.get(file.path);
+    if (old && old.size === st.size && old.mtime_ms === st.mtimeMs) return 'same';
+    if (old && old.complete && st.size > old.size) {
+      // Appended to (a turn or a resume): the head, and so the metadata, is what it was.
+      this.byPath.set(file.path, { ...old, size: st.size, mtime_ms: st.mtimeMs });
+      this.dirty = true;
+      return 'changed';
+    }
+    counters.read++;
+    let info: SessionInfo;
+    try {
+      const { session: s, complete } = await readRolloutHead(file.path, { maxBytes: this.headBytes });
+      info = {
+        ...file,
+        started_at: s.started_at,
+        cwd: s.cwd,
+        cli_version: s.cli_version,
+        originator: s.originator,
+        source: s.source,
+        model: s.model,
+        title: s.title,
+        family: s.family,
+        size: st.size,
+        mtime_ms: st.mtimeMs,
+        complete,
+      };
+    } catch {
+      return null; // vanished or unreadable between stat and open
+    }
+    this.byPath.set(file.path, info);
+    this.dirty = true;
+    return old ? 'changed' : 'added';
+  }
+
+  /**
+   * Lists the files again and brings every session's metadata up to date (new files read, vanished ones dropped).
+   * Cancellable with `signal` (what was read so far is kept).
+   */
+  refresh(opts: RefreshOptions = {}): Promise<IndexChanges> {
+    return this.serial(() => this.refreshAll(opts));
+  }
+
+  private async refreshAll(opts: RefreshOptions): Promise<IndexChanges> {
+    await this.loadCache();
+    const files = await this.scan();
+    const changes: IndexChanges = { added: [], changed: [], removed: [] };
+    const seen = new Set(files.map((f) => f.path));
+    for (const p of [...this.byPath.keys()]) {
+      if (seen.has(p)) continue;
+      this.byPath.delete(p);
+      changes.removed.push(p);
+      this.dirty = true;
+    }
+    const counters = { read: 0 };
+    let done = 0;
+    await mapLimit(
+      files,
+      this.concurrency,
+      async (f) => {
+        const r = await this.refreshFile(f, counters);
+        const info = this.byPath.get(f.path);
+        if (r === 'added' || r === 'changed') changes[r].push(info!);
+        if (info && r !== null) opts.onSession?.(info);
+        done++;
+        if (done % 64 === 0 || done === files.length) opts.onProgress?.({ done, total: files.length, read: counters.read });
+      },
+      opts.signal,
+    );
+    return changes;
+  }
+
+  /** Updates the given files only (a watcher saw them appear, grow or vanish). */
+  update(paths: readonly string[]): Promise<IndexChanges> {
+    return this.serial(() => this.updateFiles(paths));
+  }
+
+  private async updateFiles(paths: readonly string[]): Promise<IndexChanges> {
+    await this.loadCache();
+    const changes: IndexChanges = { added: [], changed: [], removed: [] };
+    const counters = { read: 0 };
+    for (const p of paths) {
+      const name = parseRolloutFileName(path.basename(p));
+      if (!name) continue;
+      const archived = path.relative(this.opts.codexHome, p).split(path.sep)[0] === 'archived_sessions';
+      const r = await this.refreshFile({ path: p, id: name.id, local_time: name.local_time, archived }, counters);
+      if (r === null) {
+        if (this.byPath.delete(p)) {
+          changes.removed.push(p);
+          this.dirty = true;
+        }
+      } else if (r !== 'same') changes[r].push(this.byPath.get(p)!);
+    }
+    return changes;
+  }
+
+  /** Every session with metadata, newest first. */
+  sessions(): SessionInfo[] {
+    // Sort keys computed once: parsing 10,000 dates inside the comparator costs more than the sort.
+    const keyed = [...this.byPath.values()].map((s) => ({ s, t: sessionTimeMs(s) }));
+    keyed.sort((a, b) => b.t - a.t || (a.s.path < b.s.path ? -1 : a.s.path > b.s.path ? 1 : 0));
+    return keyed.map((k) => k.s);
+  }
+
+  /** The session of a file, if indexed. */
+  get(file: string): SessionInfo | undefined {
+    return this.byPath.get(file);
+  }
+
+  /** Sessions whose id is `id` or starts with it (newest first; several files can share an id once archived). */
+  find(id: string): SessionInfo[] {
+    const q = id.toLowerCase();
+    return this.sessions().filter((s) => s.id.toLowerCase() === q || s.id.toLowerCase().startsWith(q));
+  }
+
+  /** Writes the cache when something changed since it was loaded (no-op without a cache file). */
+  save(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.opts.cacheFile || !this.dirty) return;
+      this.dirty = false;
+      try {
+        await saveSessionCache(this.opts.cacheFile, this.opts.codexHome, [...this.byPath.values()]);
+      } catch (e) {
+        this.dirty = true;
+        throw e;
+      }
+    });
+  }
+}
