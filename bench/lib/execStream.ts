@@ -75,31 +75,51 @@ const COMMANDS = [
   "/bin/bash -lc 'git log --stat -n 200'",
 ];
 
-/** ~1 MB of realistic command output (listings, grep hits, compiler errors, test logs with ANSI colours, traces). */
-function outputPool(rand: () => number): { text: string; starts: number[] } {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-  const file = (): string => `src/${pick(WORDS)}/${pick(WORDS)}${pick(['', 'Family', 'Model', 'View'])}.ts`;
-  const kinds: (() => string)[] = [
-    () => `-rw-r--r--  1 dev dev ${String(Math.floor(rand() * 90000)).padStart(6)} Nov 21 08:${String(Math.floor(rand() * 60)).padStart(2, '0')} ${file()}`,
-    () => `${file()}:${Math.floor(rand() * 400)}:    const ${pick(WORDS)} = new ThreadReducer({ maxOutputChars: ${Math.floor(rand() * 1e6)} });`,
-    () => `${file()}(${Math.floor(rand() * 300)},${Math.floor(rand() * 40)}): error TS2322: Type 'string | undefined' is not assignable to type 'string'.`,
-    () => `  ${rand() < 0.9 ? '✓' : '✗'} ${pick(WORDS)} ${pick(['reduces', 'parses', 'renders', 'replays'])} item.completed over item.started (${Math.floor(rand() * 40)} ms)`,
-    () => `\u001b[32m✔\u001b[39m ${pick(WORDS)}: built in \u001b[1m${(rand() * 3).toFixed(2)}s\u001b[22m`,
-    () => `\tat ${pick(WORDS)}.${pick(WORDS)} (/home/dev/ws/app/node_modules/mocha/lib/runner.js:${Math.floor(rand() * 999)}:19)`,
-    () => `{"name":"${pick(WORDS)}","version":"0.${Math.floor(rand() * 200)}.0","path":"C:\\\\Users\\\\dev\\\\${pick(WORDS)}"}`,
-    () => `commit ${Math.floor(rand() * 2 ** 52).toString(16).padStart(13, '0')}${Math.floor(rand() * 2 ** 52).toString(16)} — ${pick(WORDS)}: fix “${pick(WORDS)}” handling`,
-  ];
-  const lines: string[] = [];
-  const starts: number[] = [];
-  let len = 0;
-  while (len < 1_000_000) {
-    const line = `${pick(kinds)()}\n`;
-    starts.push(len);
-    lines.push(line);
-    len += line.length;
-  }
-  return { text: lines.join(''), starts };
+interface Pool {
+  text: string;
+  /** Offset of every line start in `text`. */
+  starts: number[];
 }
+
+/**
+ * Two ~1 MB pools of realistic command output: plain ASCII (listings, grep hits, compiler errors, stack traces, JSON,
+ * git log) and "rich" test/build logs with ANSI colours and non-ASCII marks, which V8 keeps as two-byte strings.
+ */
+function outputPools(rand: () => number): { ascii: Pool; rich: Pool } {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const n = (max: number): number => Math.floor(rand() * max);
+  const file = (): string => `src/${pick(WORDS)}/${pick(WORDS)}${pick(['', 'Family', 'Model', 'View'])}.ts`;
+  const ascii: (() => string)[] = [
+    () => `-rw-r--r--  1 dev dev ${String(n(90000)).padStart(6)} Nov 21 08:${String(n(60)).padStart(2, '0')} ${file()}`,
+    () => `${file()}:${n(400)}:    const ${pick(WORDS)} = new ThreadReducer({ maxOutputChars: ${n(1e6)} });`,
+    () => `${file()}(${n(300)},${n(40)}): error TS2322: Type 'string | undefined' is not assignable to type 'string'.`,
+    () => `\tat ${pick(WORDS)}.${pick(WORDS)} (/home/dev/ws/app/node_modules/mocha/lib/runner.js:${n(999)}:19)`,
+    () => `{"name":"${pick(WORDS)}","version":"0.${n(200)}.0","path":"C:\\\\Users\\\\dev\\\\${pick(WORDS)}"}`,
+    () => `commit ${n(2 ** 52).toString(16).padStart(13, '0')}${n(2 ** 52).toString(16)} - ${pick(WORDS)}: fix ${pick(WORDS)} handling`,
+  ];
+  const rich: (() => string)[] = [
+    ...ascii.slice(3),
+    () => `  ${rand() < 0.9 ? '✓' : '✗'} ${pick(WORDS)} ${pick(['reduces', 'parses', 'renders', 'replays'])} item.completed over item.started (${n(40)} ms)`,
+    () => `\u001b[32m✔\u001b[39m ${pick(WORDS)}: built in \u001b[1m${(rand() * 3).toFixed(2)}s\u001b[22m`,
+    () => `    “${pick(WORDS)}” — expected ${n(100)} to equal ${n(100)}`,
+  ];
+  const pool = (kinds: (() => string)[]): Pool => {
+    const lines: string[] = [];
+    const starts: number[] = [];
+    let len = 0;
+    while (len < 1_000_000) {
+      const line = `${pick(kinds)()}\n`;
+      starts.push(len);
+      lines.push(line);
+      len += line.length;
+    }
+    return { text: lines.join(''), starts };
+  };
+  return { ascii: pool(ascii), rich: pool(rich) };
+}
+
+/** Share of large outputs drawn from the test/build-log pool (non-ASCII, ANSI) rather than the plain one. */
+const RICH_SHARE = 0.3;
 
 /** How big a command's output is: most stay as captured; some are KB-sized, a few hundreds of KB (build/test logs). */
 function outputSize(rand: () => number): number {
@@ -114,11 +134,13 @@ function outputSize(rand: () => number): number {
 /**
  * Writes an exec-JSON stream of at least `targetBytes` to `path`, made of corpus sessions (mostly the thread family,
  * some experimental v1 and legacy EventMsg ones) with fresh thread ids, item ids and call ids so that nothing
- * collides, and with some command outputs replaced by larger realistic ones. The same seed gives the same bytes.
+ * collides, and with ~30% of the thread/experimental command outputs replaced by larger realistic ones (1 KB to
+ * 512 KB, see `outputSize`). Legacy sessions drop their config-summary line (only ever line 1 of a real stream).
+ * The same seed gives the same bytes.
  */
 export function generateExecStream(path: string, targetBytes: number, seed = 1, templates = loadTemplates()): GeneratedStream {
   const rand = prng(seed);
-  const pool = outputPool(rand);
+  const pools = outputPools(rand);
   const totalWeight = templates.reduce((s, t) => s + t.weight, 0);
   const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
   const res: GeneratedStream = {
@@ -136,6 +158,7 @@ export function generateExecStream(path: string, targetBytes: number, seed = 1, 
     bufChars = 0;
   };
   const bigOutput = (size: number): string => {
+    const pool = rand() < RICH_SHARE ? pools.rich : pools.ascii;
     const from = pool.starts[Math.floor(rand() * pool.starts.length)] ?? 0;
     const end = pool.text.indexOf('\n', Math.min(pool.text.length - 1, from + size));
     const text = pool.text.slice(from, end === -1 ? undefined : end + 1);

@@ -20,6 +20,7 @@ export interface MemoryPeak {
   heapGrowth: number;
   /** Highest `external + arrayBuffers` minus the value at start (bytes): Buffers held outside the JS heap. */
   externalGrowth: number;
+  /** How many samples were taken (a run that never yields to the event loop gets only the first and the last). */
   samples: number;
 }
 
@@ -60,6 +61,8 @@ export class MemorySampler {
 /** One timed, memory-sampled run. */
 export interface Measured<T> {
   ms: number;
+  /** CPU time of the process (all threads: main, GC helpers, libuv pool) during the run; steadier than `ms` on a busy machine. */
+  cpuMs: number;
   memory: MemoryPeak;
   /** Heap growth still held after the run and a full GC, i.e. what the returned value keeps alive (bytes). */
   retainedHeap: number;
@@ -70,18 +73,20 @@ export interface Measured<T> {
 export async function measure<T>(fn: () => Promise<T> | T): Promise<Measured<T>> {
   fullGc();
   const sampler = new MemorySampler();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const value = await fn();
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const memory = sampler.stop();
   fullGc();
   const retainedHeap = Math.max(0, process.memoryUsage().heapUsed - sampler.base.heapUsed);
-  return { ms, memory, retainedHeap, value };
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, memory, retainedHeap, value };
 }
 
 /** The figures of a run without its value, so keeping them does not keep the value alive. */
 export function withoutValue<T>(m: Measured<T>): Measured<null> {
-  return { ms: m.ms, memory: m.memory, retainedHeap: m.retainedHeap, value: null };
+  return { ms: m.ms, cpuMs: m.cpuMs, memory: m.memory, retainedHeap: m.retainedHeap, value: null };
 }
 
 /** Median of a non-empty list. */
