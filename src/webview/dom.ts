@@ -32,7 +32,7 @@ export function button(label: string, action: string, opts: { icon?: string; dat
 /** Formats a token count compactly: 21066 → "21.1k". */
 export function compact(n: number): string {
   if (n < 1000) return String(n);
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
 
