@@ -3,6 +3,7 @@ import { EventMsgMapper, RETRY_NOTICE } from './eventMsgFamily';
 import { HumanTextMapper, looksLikeHumanTranscript } from './humanText';
 import { mapThreadEvent, type MapResult } from './threadFamily';
 import { capabilitiesFor, type CliVersion } from './version';
+import { detachString } from './outputCap';
 import { wireConfigSummary, wirePromptLine } from './wireSchemas';
 
 /** Which generation of `codex exec` output a stream is. */
@@ -28,7 +29,7 @@ export interface StreamEnd {
 const RAW_KEEP = 500;
 
 function clip(line: string): string {
-  return line.length > RAW_KEEP ? `${line.slice(0, RAW_KEEP)}… (${line.length} characters)` : line;
+  return detachString(line.length > RAW_KEEP ? `${line.slice(0, RAW_KEEP)}… (${line.length} characters)` : line);
 }
 
 /**

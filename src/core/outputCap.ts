@@ -15,7 +15,16 @@ export function capOutput(text: string, max: number): { text: string; dropped: n
   const head = Math.floor(max / 4);
   const tail = max - head;
   const dropped = text.length - head - tail;
-  return { text: text.slice(0, head) + omissionMarker(dropped) + text.slice(text.length - tail), dropped };
+  // Copied, not sliced: a V8 slice keeps the whole original string alive.
+  return { text: detachString(text.slice(0, head) + omissionMarker(dropped) + text.slice(text.length - tail)), dropped };
+}
+
+/**
+ * A copy of `s` that shares no storage with it. V8 makes `slice` (and lines cut from a chunk) views into the parent
+ * string, so keeping a short slice would keep the whole parent (a 64 KiB chunk, or a 64 MB line) alive.
+ */
+export function detachString(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 /**
@@ -40,5 +49,5 @@ export function appendCapped(
   if (joined.length <= keepTail) return { text: head + marker + joined, dropped: previousDropped };
   const extra = joined.length - keepTail;
   const dropped = previousDropped + extra;
-  return { text: head + omissionMarker(dropped) + joined.slice(extra), dropped };
+  return { text: detachString(head + omissionMarker(dropped) + joined.slice(extra)), dropped };
 }

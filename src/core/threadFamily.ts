@@ -21,6 +21,24 @@ const ok = (...events: ThreadEvent[]): MapResult => ({ ok: true, events });
 const unknown = (reason: string): MapResult => ({ ok: false, kind: 'unknown_event', reason });
 const invalid = (reason: string): MapResult => ({ ok: false, kind: 'skipped_line', reason });
 
+type Safe<T> = { success: true; data: T } | { success: false; error: z.ZodError };
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const optStr = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+const isStr = (v: unknown): boolean => typeof v === 'string';
+/** The guard accepts a subset of what the schema accepts; only what it rejects pays for zod (and gets its message). */
+function fast<T>(schema: z.ZodType<T>, guard: (v: Record<string, unknown>) => boolean, raw: unknown): Safe<T> {
+  return isObj(raw) && guard(raw) ? { success: true, data: raw as T } : (schema.safeParse(raw) as Safe<T>);
+}
+const gEnvelope = (v: Record<string, unknown>): boolean => (typeof v.id === 'string' || Number.isFinite(v.id)) && optStr(v.type) && optStr(v.item_type);
+const gText = (v: Record<string, unknown>): boolean => typeof v.text === 'string';
+const gCommand = (v: Record<string, unknown>): boolean =>
+  (typeof v.command === 'string' || (Array.isArray(v.command) && v.command.every(isStr))) && optStr(v.aggregated_output) &&
+  (v.exit_code === undefined || v.exit_code === null || Number.isSafeInteger(v.exit_code)) && optStr(v.status);
+const gFileChange = (v: Record<string, unknown>): boolean =>
+  Array.isArray(v.changes) && v.changes.every((c) => isObj(c) && typeof c.path === 'string' && (typeof c.kind === 'string' || (isObj(c.kind) && typeof c.kind.type === 'string'))) && optStr(v.status);
+const gTodo = (v: Record<string, unknown>): boolean =>
+  Array.isArray(v.items) && v.items.every((t) => isObj(t) && typeof t.text === 'string' && (t.completed === undefined || t.completed === null || typeof t.completed === 'boolean'));
+
 function zodReason(what: string, error: z.ZodError): string {
   const issue = error.issues[0];
   return `${what}: ${issue ? `${issue.path.join('.') || '(root)'} ${issue.message}` : 'invalid'}`;
@@ -38,7 +56,7 @@ function changeKind(raw: string | { type: string }): FileChangeKind {
 
 /** Maps the item payload of `item.*` events of the thread (0.44+) and experimental (0.42) families. */
 export function mapWireItem(raw: unknown, phase: 'started' | 'updated' | 'completed', idPrefix: string): { ok: true; item: ThreadItem } | MapResult {
-  const env = wireItemEnvelope.safeParse(raw);
+  const env = fast(wireItemEnvelope, gEnvelope, raw);
   if (!env.success) return invalid(zodReason(`item.${phase}`, env.error));
   const id = idPrefix + String(env.data.id);
   const type = env.data.type ?? env.data.item_type;
@@ -47,12 +65,12 @@ export function mapWireItem(raw: unknown, phase: 'started' | 'updated' | 'comple
     case 'assistant_message':
     case 'reasoning':
     case 'plan': {
-      const p = wireText.safeParse(raw);
+      const p = fast(wireText, gText, raw);
       if (!p.success) return invalid(zodReason(`${type} item`, p.error));
       return { ok: true, item: { id, type: type === 'assistant_message' ? 'agent_message' : type, text: p.data.text } };
     }
     case 'command_execution': {
-      const p = wireCommandExecution.safeParse(raw);
+      const p = fast(wireCommandExecution, gCommand, raw);
       if (!p.success) return invalid(zodReason('command_execution item', p.error));
       const d = p.data;
       return {
@@ -68,7 +86,7 @@ export function mapWireItem(raw: unknown, phase: 'started' | 'updated' | 'comple
       };
     }
     case 'file_change': {
-      const p = wireFileChange.safeParse(raw);
+      const p = fast(wireFileChange, gFileChange, raw);
       if (!p.success) return invalid(zodReason('file_change item', p.error));
       return {
         ok: true,
@@ -81,7 +99,7 @@ export function mapWireItem(raw: unknown, phase: 'started' | 'updated' | 'comple
       };
     }
     case 'todo_list': {
-      const p = wireTodoList.safeParse(raw);
+      const p = fast(wireTodoList, gTodo, raw);
       if (!p.success) return invalid(zodReason('todo_list item', p.error));
       return { ok: true, item: { id, type: 'todo_list', items: p.data.items.map((t) => ({ text: t.text, completed: t.completed === true })) } };
     }
