@@ -13,7 +13,7 @@ const RULES: Rule[] = [
   { test: /\b401\b|unauthori[sz]ed|invalid[_ ]api[_ ]key|incorrect api key|not logged in|please log in|login required|authentication/i, title: 'Not signed in, or the API key was rejected', actions: ['signIn', 'openSettings'] },
   { test: /insufficient[_ ]quota|quota|billing|usage limit|credit/i, title: 'Quota or billing limit reached', actions: ['openSettings', 'retry'] },
   { test: /\b429\b|rate[_ ]limit|too many requests/i, title: 'Rate limited', actions: ['retry'] },
-  { test: /model[_ ]not[_ ]found|unknown model|does not exist|unsupported model|not supported when using codex|invalid model/i, title: 'Unknown or unavailable model', actions: ['changeModel', 'openSettings'] },
+  { test: /model[_ ]not[_ ]found|unknown model|model\b[^.\n]*\bdoes not exist|unsupported model|not supported when using codex|invalid model/i, title: 'Unknown or unavailable model', actions: ['changeModel', 'openSettings'] },
   { test: /timed? ?out|idle timeout|longer than \d+ s/i, title: 'The task timed out', actions: ['retry', 'openSettings'] },
   { test: /error sending request|connection (refused|reset)|dns|network|proxy|stream disconnected|ENOTFOUND|ECONNREFUSED|certificate|tls/i, title: 'Network problem', actions: ['retry', 'openSettings'] },
   { test: /sandbox|permission denied|operation not permitted|EACCES/i, title: 'Blocked by the sandbox or permissions', actions: ['openSettings'] },

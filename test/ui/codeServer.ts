@@ -150,6 +150,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const workspace = options.workspace ?? path.join(root, 'workspace');
   for (const d of [path.join(userDataDir, 'User'), extensionsDir, workspace]) mkdirSync(d, { recursive: true });
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+  // code-server is a remote: settings of `machine` scope (paths, environment) are read from the remote's Machine
+  // settings, not from User settings, just like VS Code's "Remote [SSH]" settings.
+  mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ ...options.settings }, null, 2));
   // An explicit config file, so code-server neither reads nor writes ~/.config/code-server/config.yaml.
   const config = path.join(root, 'config.yaml');
   writeFileSync(config, 'auth: none\n');

@@ -155,8 +155,10 @@ export class Workbench {
       await input.fill(query);
       const index = await poll(`"${label}" in the quick input`, async () => (await labels()).find(([, l]) => l === label)?.[0], 3000).catch(() => undefined);
       if (index !== undefined) {
+        const placeholder = await input.getAttribute('placeholder');
         await rows.and(this.page.locator(`[data-index="${index}"]`)).click();
-        await input.waitFor({ state: 'hidden' });
+        // Done when the quick input closed, or when the command opened a quick input of its own.
+        await poll(`the quick input for "${query}" to go away`, async () => !(await input.isVisible()) || (await input.getAttribute('placeholder')) !== placeholder);
         return;
       }
       if (Date.now() > until) {
