@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { registerHistory } from './vscode/historyCommands';
 import { registerLog } from './vscode/log';
 import { registerTaskCommands } from './vscode/taskCommands';
 import { TaskManager } from './vscode/taskManager';
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(tasks);
   registerTaskCommands(context, tasks);
   registerTaskPanelSerializer(context, tasks);
+  registerHistory(context, tasks);
 }
 
 /**

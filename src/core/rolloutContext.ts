@@ -1,7 +1,8 @@
 import type { ThreadEvent, ThreadItem, Usage, UsageScope } from '../shared/threadModel';
 import { emptySession, type RolloutSession } from './rolloutSession';
 import { titleFromPrompt } from './sessionTitle';
-import { addUsage } from './usage';
+import { addUsage, usageFromWire } from './usage';
+import { usageDropped } from './usageLedger';
 
 /** Which record a message came from: rollouts of 0.40+ store most messages twice. */
 export type MessageSource = 'response' | 'event';
@@ -52,10 +53,6 @@ export class EchoFilter {
   }
 }
 
-function lower(a: Usage, b: Usage): boolean {
-  return a.input_tokens < b.input_tokens || a.output_tokens < b.output_tokens;
-}
-
 /**
  * Turns the cumulative totals a rollout records into `usage` events that never double count. Before 0.80 a total
  * covers one codex process, so when a resumed process appended to the file (a total going down, or a new
@@ -81,13 +78,31 @@ export class UsageTotals {
     if (from === 'record' && this.fromTokenCount) return null;
     if (from === 'token_count') this.fromTokenCount = true;
     const scope: UsageScope = this.threadScope ? 'thread' : 'process';
-    if (scope === 'process' && this.last && (this.newProcess || lower(u, this.last))) {
+    if (scope === 'process' && this.last && (this.newProcess || usageDropped(u, this.last))) {
       this.base = this.base ? addUsage(this.base, this.last) : this.last;
     }
     this.newProcess = false;
     this.last = u;
     return { type: 'usage', usage: scope === 'process' && this.base ? addUsage(this.base, u) : u, scope };
   }
+}
+
+/**
+ * The usage event of a `token_count` event_msg: its cumulative `info.total_token_usage` (through `totals`), else its
+ * `info.last_token_usage` (one call, where only that is recorded), else the flat per-call counts of the oldest CLIs.
+ * Null for `info: null` (rate limits only) and for a repeated total.
+ */
+export function tokenCountUsage(totals: UsageTotals, msg: Record<string, unknown>): ThreadEvent | null {
+  const info = msg.info as { total_token_usage?: unknown; last_token_usage?: unknown } | null | undefined;
+  if (info && typeof info === 'object') {
+    const total = usageFromWire(info.total_token_usage);
+    if (total) return totals.total(total, 'token_count');
+    const last = usageFromWire(info.last_token_usage);
+    return last ? { type: 'usage', usage: last, scope: 'call' } : null;
+  }
+  if ('info' in msg) return null;
+  const call = usageFromWire(msg);
+  return call ? { type: 'usage', usage: call, scope: 'call' } : null;
 }
 
 /**

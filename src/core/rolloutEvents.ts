@@ -1,6 +1,6 @@
 import { shellJoin } from './shellQuote';
 import type { CallRegistry } from './rolloutCalls';
-import type { RolloutContext } from './rolloutContext';
+import { tokenCountUsage, type RolloutContext } from './rolloutContext';
 import type { Problem } from './rolloutItems';
 import {
   wireCommandItem,
@@ -11,7 +11,6 @@ import {
   wireTurnItemEvent,
 } from './rolloutWire';
 import { isInjectedContext } from './sessionTitle';
-import { usageFromWire } from './usage';
 import { wireExecBegin, wireExecEnd, wireMessage, wirePatchBegin, wirePatchEnd, wirePlanUpdate, wireWebSearchEvent } from './wireSchemas';
 
 /** Event types a rollout may hold that carry nothing to show (deltas, echoes of other records, UI state). */
@@ -153,15 +152,8 @@ export function mapRolloutEvent(ctx: RolloutContext, calls: CallRegistry, msg: R
       return null;
     }
     case 'token_count': {
-      const info = msg.info as { total_token_usage?: unknown } | null | undefined;
-      const total = info ? usageFromWire(info.total_token_usage) : null;
-      if (total) {
-        const e = ctx.usage.total(total, 'token_count');
-        if (e) ctx.out.push(e);
-      } else if (!('info' in msg)) {
-        const call = usageFromWire(msg); // flat per-call counts of older CLIs
-        if (call) ctx.out.push({ type: 'usage', usage: call, scope: 'call' });
-      }
+      const e = tokenCountUsage(ctx.usage, msg);
+      if (e) ctx.out.push(e);
       return null;
     }
     case 'error': {

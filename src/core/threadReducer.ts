@@ -1,6 +1,7 @@
 import type { CommandExecutionItem, Diagnostic, ThreadEvent, ThreadItem, ThreadState, TurnState, Usage } from '../shared/threadModel';
 import { DEFAULT_MAX_OUTPUT_CHARS, appendCapped, capOutput } from './outputCap';
-import { addUsage, subtractUsage } from './usage';
+import { subtractUsage } from './usage';
+import { UsageLedger } from './usageLedger';
 
 /** How many diagnostics a state keeps for display (all are counted). */
 export const MAX_DIAGNOSTICS = 200;
@@ -43,28 +44,19 @@ export class ThreadReducer {
   readonly state: ThreadState = emptyThreadState();
   private readonly index = new Map<string, number>();
   private readonly maxOutput: number;
-  /** state.usage when the current run began. */
-  private runBase: Usage | null = null;
-  /** What the current run spent so far. */
-  private runUsage: Usage | null = null;
-  /** The latest thread-scope total reported by an earlier run (or the seeded baseline). */
-  private threadBaseline: Usage | null;
-  private lastThreadTotal: Usage | null = null;
+  private readonly ledger: UsageLedger;
   private turnUsageStart: Usage | null = null;
   /** Index of the first prompt shown while no turn was running; the next turn starts there. */
   private pendingPrompt: number | null = null;
 
   constructor(opts: ReducerOptions = {}) {
     this.maxOutput = opts.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS;
-    this.threadBaseline = opts.threadUsageBaseline ?? null;
-    this.lastThreadTotal = this.threadBaseline;
+    this.ledger = new UsageLedger(opts.threadUsageBaseline ?? null);
   }
 
   /** Marks the start of another codex process on this thread (a follow-up or resume). */
   beginRun(): void {
-    this.runBase = this.state.usage;
-    this.runUsage = null;
-    this.threadBaseline = this.lastThreadTotal;
+    this.ledger.beginRun();
     if (this.state.status !== 'running') this.state.status = 'running';
   }
 
@@ -148,15 +140,7 @@ export class ThreadReducer {
   }
 
   private addReported(u: Usage, scope: 'call' | 'process' | 'thread'): void {
-    if (scope === 'call') {
-      this.runUsage = this.runUsage ? addUsage(this.runUsage, u) : u;
-    } else if (scope === 'process') {
-      this.runUsage = u;
-    } else {
-      this.runUsage = this.threadBaseline ? subtractUsage(u, this.threadBaseline) : u;
-      this.lastThreadTotal = u;
-    }
-    this.state.usage = this.runBase ? addUsage(this.runBase, this.runUsage) : this.runUsage;
+    this.state.usage = this.ledger.add(u, scope);
   }
 
   private pushError(message: string): void {

@@ -58,10 +58,16 @@ function wait(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** The last meaningful line of stderr, for a one-sentence error. */
+/**
+ * The meaningful line of stderr for a one-sentence error: the last `Error: …` line, else the last line that is not
+ * part of a backtrace or a warning.
+ */
 export function lastStderrLine(stderr: string): string | undefined {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines[lines.length - 1];
+  const error = [...lines].reverse().find((l) => /^(error|fatal)\b[:\s]/i.test(l));
+  if (error) return error;
+  const plain = lines.filter((l) => !/^\d+: |^Stack backtrace:|^at |^WARNING\b/i.test(l));
+  return plain[plain.length - 1] ?? lines[lines.length - 1];
 }
 
 /**

@@ -17,6 +17,8 @@ export interface TaskSessionOptions {
   settings: () => RunSettings;
   /** Continue this existing thread (resume from history). */
   threadId?: string;
+  /** A past session opened from history (the header says so). */
+  replay?: boolean;
   /** Runs a task; defaults to {@link runTask} (the extension swaps in the detached runner). Null: the follower left. */
   run?: (opts: TaskOptions) => Promise<RunResult | null>;
 }
@@ -45,6 +47,7 @@ export class TaskSession {
   private readonly settings: () => RunSettings;
   private readonly run: (opts: TaskOptions) => Promise<RunResult | null>;
   private resumeId: string | undefined;
+  private readonly replay: boolean;
   /** The last run's result, once it finished. */
   lastResult: RunResult | null = null;
 
@@ -55,6 +58,7 @@ export class TaskSession {
     this.settings = opts.settings;
     this.run = opts.run ?? runTask;
     this.resumeId = opts.threadId;
+    this.replay = opts.replay === true;
     if (opts.threadId) this.reducer.state.thread_id = opts.threadId;
   }
 
@@ -160,7 +164,7 @@ export class TaskSession {
       costUsd: null,
       canFollowUp: !this.running && !!(s.thread_id ?? this.resumeId),
       canStop: this.running,
-      replay: false,
+      replay: this.replay,
       ...extra,
     };
   }

@@ -19,6 +19,10 @@ export interface StoredTask {
   /** Options chosen for this task (model, sandbox, effort), reused by follow-ups. */
   overrides: Record<string, unknown>;
   runs: StoredRun[];
+  /** For a past session opened from history: its rollout file, replayed before the runs. */
+  replayPath?: string;
+  /** The thread the task continues (a past session's id). */
+  threadId?: string;
 }
 
 const TASK_FILE = 'task.json';

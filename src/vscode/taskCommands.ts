@@ -127,7 +127,8 @@ export function registerTaskCommands(context: vscode.ExtensionContext, tasks: Ta
       if (!overrides) return;
       await run(await askPrompt(context, `Codex: New Task (${overrides.model}, ${overrides.sandbox}, ${overrides.reasoningEffort})`), folder, overrides);
     }),
-    vscode.commands.registerCommand('codexSessions.stopTask', async () => {
+    vscode.commands.registerCommand('codexSessions.stopTask', async (node?: { kind?: string; task?: { stop(): void } }) => {
+      if (node?.kind === 'running' && node.task) return node.task.stop();
       const running = tasks.running();
       const active = tasks.active();
       const target = active?.running ? active : running.length === 1 ? running[0] : (await vscode.window.showQuickPick(running.map((s) => ({ label: s.title, description: s.cwd, s })), { placeHolder: 'Stop which task?' }))?.s;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseCliVersion } from '../core/version';
@@ -7,6 +8,7 @@ import { followRun, startDetached } from '../node/detachedRun';
 import { FileHistory } from '../node/fileHistory';
 import { TaskSession, titleFromPrompt, type RunSettings } from '../node/taskSession';
 import { TaskStore, type StoredTask } from '../node/taskStore';
+import { replayRollout } from '../node/rolloutReader';
 import type { ThreadEvent } from '../shared/threadModel';
 import { ReadOnlyDocuments } from './documents';
 import { readSettings } from './settings';
@@ -110,6 +112,39 @@ export class TaskManager implements PanelHost, vscode.Disposable {
     return session;
   }
 
+  /**
+   * Opens a past session (its rollout file) in a task panel: replayed through the same reducer and renderer as a live
+   * run. A follow-up from the panel resumes the thread (`codex exec resume`).
+   */
+  async openReplay(file: string, meta: { id: string; title: string | null; cwd: string | null }): Promise<void> {
+    const id = `replay-${meta.id.replace(/[^\w.-]/g, '_')}`;
+    const open = this.tasks.get(id);
+    if (open) return open.panel.reveal();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    // A session from another machine, or whose folder is gone, continues in this workspace.
+    const cwd = meta.cwd && existsSync(meta.cwd) ? meta.cwd : (folder?.fsPath ?? path.dirname(file));
+    if (meta.cwd && cwd !== meta.cwd) this.log.info(`Session folder ${meta.cwd} does not exist here; a resume runs in ${cwd}.`);
+    const task: StoredTask = { id, title: meta.title ?? meta.id, cwd, createdAt: Date.now(), overrides: {}, runs: [], replayPath: file, threadId: meta.id };
+    this.store.save(task);
+    const panel = vscode.window.createWebviewPanel(TASK_PANEL_TYPE, task.title, vscode.ViewColumn.Active, { enableFindWidget: true });
+    await this.replayInto(panel, task);
+  }
+
+  private async replayInto(webviewPanel: vscode.WebviewPanel, task: StoredTask): Promise<TaskSession> {
+    const session = new TaskSession({ id: task.id, cwd: task.cwd, title: task.title, threadId: task.threadId, settings: this.settingsFor(vscode.Uri.file(task.cwd), task.overrides as TaskOverrides), run: this.runner(task), replay: true });
+    this.attach(session, new TaskPanel(webviewPanel, session, this));
+    if (task.replayPath) {
+      const file = task.replayPath;
+      const started = Date.now();
+      await session.adopt(async (signal, onEvent) => {
+        const r = await replayRollout(file, session.reducer, { signal, onEvent });
+        this.log.info(`Replayed ${file}: ${r.state.items.length} items, ${r.bytes} bytes in ${Date.now() - started} ms.`);
+        return null;
+      });
+    }
+    return session;
+  }
+
   private attach(session: TaskSession, panel: TaskPanel): void {
     const history = new FileHistory();
     this.tasks.set(session.id, { session, panel, history });
@@ -143,6 +178,14 @@ export class TaskManager implements PanelHost, vscode.Disposable {
     }
     const result = await session.send(prompt);
     if (result) this.log.info(`Task ${session.id} ended: ${result.state.status} (${result.reason}, exit ${result.exitCode ?? '-'})`);
+  }
+
+  /** Sends a follow-up to the task with this id (a replay opened from history, for example). */
+  async followUpById(id: string, text: string): Promise<void> {
+    const entry = this.tasks.get(id);
+    if (!entry) throw new Error(`No open task ${id}.`);
+    await entry.session.idle();
+    await this.followUp(entry.session, text);
   }
 
   async followUp(session: TaskSession, text: string): Promise<void> {
@@ -239,9 +282,7 @@ export class TaskManager implements PanelHost, vscode.Disposable {
       webviewPanel.webview.html = `<!DOCTYPE html><html><body style="font-family: var(--vscode-font-family); padding: 16px"><p>This Codex task is no longer available (its records were removed).</p></body></html>`;
       return;
     }
-    const folder = vscode.Uri.file(task.cwd);
-    const session = new TaskSession({ id: task.id, cwd: task.cwd, title: task.title, settings: this.settingsFor(folder, task.overrides as TaskOverrides), run: this.runner(task) });
-    this.attach(session, new TaskPanel(webviewPanel, session, this));
+    const session = await this.replayInto(webviewPanel, task);
     for (const run of [...task.runs]) {
       await session.adopt((signal, onEvent) =>
         followRun(run.runDir, {
