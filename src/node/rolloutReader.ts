@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { close as fsClose, createReadStream, open as fsOpen, read as fsRead } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { LineSplitter } from '../core/lineSplitter';
 import { RolloutParser } from '../core/rolloutParser';
 import { RolloutReplay, type RolloutReplayOptions } from '../core/rolloutReplay';
@@ -21,31 +21,48 @@ export interface RolloutHead {
   complete: boolean;
 }
 
+function openForReading(file: string): Promise<number> {
+  return new Promise((resolve, reject) => fsOpen(file, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
+}
+
+function readAt(fd: number, buf: Buffer, position: number): Promise<number> {
+  return new Promise((resolve, reject) => fsRead(fd, buf, 0, buf.length, position, (e, n) => (e ? reject(e) : resolve(n))));
+}
+
 /**
  * Reads a rollout from the start only until its metadata and first real prompt are known (or `maxBytes` are read),
  * through the same parser as a replay. Throws only when the file cannot be opened.
+ *
+ * Built for 10,000 files in a row: plain fd calls (a `FileHandle` costs about twice the main-thread time per file),
+ * and lines cut from the bytes and decoded one at a time, so the rest of a chunk after the head is never decoded.
  */
 export async function readRolloutHead(file: string, opts: { maxBytes?: number } = {}): Promise<RolloutHead> {
   const max = opts.maxBytes ?? DEFAULT_HEAD_BYTES;
   const parser = new RolloutParser();
-  const splitter = new LineSplitter(max);
-  const fh = await open(file, 'r');
+  const fd = await openForReading(file);
   let bytes = 0;
+  /** The start of a line that continues in the next chunk. */
+  let partial: Buffer[] = [];
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
     while (bytes < max) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, max - bytes), bytes);
-      if (bytesRead === 0) break;
-      bytes += bytesRead;
-      for (const l of splitter.push(buf.subarray(0, bytesRead))) {
-        parser.push(l.text);
+      const buf = Buffer.allocUnsafe(Math.min(CHUNK, max - bytes));
+      const n = await readAt(fd, buf, bytes);
+      if (n === 0) break;
+      bytes += n;
+      let start = 0;
+      // A line break byte is never part of a multi-byte UTF-8 character, so cutting at it is safe.
+      for (let nl = buf.indexOf(10); nl !== -1 && nl < n; start = nl + 1, nl = buf.indexOf(10, start)) {
+        const line = partial.length ? Buffer.concat([...partial, buf.subarray(start, nl)]) : buf.subarray(start, nl);
+        partial = [];
+        parser.push(line.toString('utf8'));
         if (headComplete(parser.session)) return { session: parser.session, bytes, complete: true };
       }
+      if (start < n) partial.push(buf.subarray(start, n));
     }
     // The last line of a file that was read whole (a file cut mid-line at the budget is not parsed).
-    if (bytes < max) for (const l of splitter.end()) parser.push(l.text);
+    if (bytes < max && partial.length) parser.push(Buffer.concat(partial).toString('utf8'));
   } finally {
-    await fh.close();
+    fsClose(fd, () => undefined); // nothing waits for it: the descriptor is released in the background
   }
   return { session: parser.session, bytes, complete: headComplete(parser.session) };
 }

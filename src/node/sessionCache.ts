@@ -9,9 +9,19 @@ import type { SessionInfo } from './sessionFiles';
  * Bumped whenever what a head read extracts changes, so metadata cached by an older build is read again rather than
  * trusted.
  */
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 const nullStr = z.string().nullable();
+const count = z.number().nonnegative();
+const wireUsage = z.object({ input_tokens: count, cached_input_tokens: count, output_tokens: count, reasoning_output_tokens: count });
+
+/** A session's token usage (format 2). */
+const wireCachedUsage = z.object({
+  zone: z.string(),
+  total: wireUsage.nullable(),
+  slices: z.array(z.object({ model: nullStr, day: z.string(), usage: wireUsage })),
+  last_activity: nullStr,
+});
 
 const wireSessionInfo = z.object({
   path: z.string(),
@@ -29,6 +39,7 @@ const wireSessionInfo = z.object({
   title: nullStr,
   family: z.enum(['bare', 'state', 'envelope', 'unknown']),
   complete: z.boolean(),
+  usage: wireCachedUsage.optional(),
 });
 
 const wireCache = z.object({

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { localTimeMs, parseRolloutFileName, type RolloutSession } from '../core/rolloutSession';
 import { defaultCodexHome } from './rolloutLookup';
+import type { CachedUsage } from './sessionUsage';
 
 /** A rollout file under `CODEX_HOME`, known from its path alone (no read, no stat). */
 export interface SessionFile {
@@ -21,6 +22,8 @@ export interface SessionInfo extends SessionFile, Omit<RolloutSession, 'id'> {
   mtime_ms: number;
   /** Whether the head read found the title (and the model, where the family records one) within its budget. */
   complete: boolean;
+  /** Token usage of the whole file as it is now, once asked for (`refresh({ usage: true })`); absent: not read yet. */
+  usage?: CachedUsage;
 }
 
 /** `$CODEX_HOME` from the setting, else the `CODEX_HOME` variable, else `~/.codex` (as the CLI itself decides). */

@@ -4,6 +4,7 @@ import { parseRolloutFileName } from '../core/rolloutSession';
 import { DEFAULT_HEAD_BYTES, readRolloutHead } from './rolloutReader';
 import { loadSessionCache, saveSessionCache } from './sessionCache';
 import { listSessionFiles, sessionTimeMs, type SessionFile, type SessionInfo } from './sessionFiles';
+import { currentZone, readRolloutHeadAndUsage, readRolloutUsage, type CachedUsage } from './sessionUsage';
 
 /** Options of {@link SessionIndex}. */
 export interface SessionIndexOptions {
@@ -26,6 +27,8 @@ export interface IndexProgress {
   total: number;
   /** Heads read so far (new or changed files); the rest came from the cache. */
   read: number;
+  /** Files read whole for their usage so far (with `usage: true`). */
+  usageRead: number;
 }
 
 /** Options of {@link SessionIndex.refresh}. */
@@ -36,6 +39,25 @@ export interface RefreshOptions {
   onProgress?: (p: IndexProgress) => void;
   /** Called for every session once its metadata is current (from the cache or a head read). */
   onSession?: (s: SessionInfo) => void;
+  /**
+   * Also bring every session's token usage up to date (`SessionInfo.usage`): whole files are read, but only those
+   * that are new, changed, or were never read for usage; the rest comes from the cache.
+   */
+  usage?: boolean;
+}
+
+/** Counters of one refresh. */
+interface Counters {
+  /** Heads read (new or rewritten files). */
+  read: number;
+  /** Files read whole for their usage. */
+  usageRead: number;
+}
+
+/** `info` without its usage (the file changed, so the usage read before is stale). */
+function withoutUsage(info: SessionInfo): SessionInfo {
+  const { usage: _stale, ...rest } = info;
+  return rest;
 }
 
 /** What a refresh changed. */
@@ -43,6 +65,11 @@ export interface IndexChanges {
   added: SessionInfo[];
   changed: SessionInfo[];
   removed: string[];
+}
+
+/** Whether cached usage is there and its days were computed in this process's time zone. */
+function usageCurrent(u: CachedUsage | undefined): boolean {
+  return u !== undefined && u.zone === currentZone();
 }
 
 async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
@@ -99,8 +126,8 @@ export class SessionIndex {
     for (const [p, info] of await loadSessionCache(this.opts.cacheFile, this.opts.codexHome)) if (!this.byPath.has(p)) this.byPath.set(p, info);
   }
 
-  /** Brings one file's metadata up to date; returns whether it was new or changed, or null when it is gone. */
-  private async refreshFile(file: SessionFile, counters: { read: number }): Promise<'added' | 'changed' | 'same' | null> {
+  /** Brings one file's metadata (and usage, when asked) up to date; returns whether it was new or changed, or null when it is gone. */
+  private async refreshFile(file: SessionFile, counters: Counters, usage = false): Promise<'added' | 'changed' | 'same' | null> {
     let st;
     try {
       st = await stat(file.path);
@@ -108,18 +135,24 @@ export class SessionIndex {
       return null;
     }
     const old = this.byPath.get(file.path);
-    if (old && old.size === st.size && old.mtime_ms === st.mtimeMs) return 'same';
-    if (old && old.complete && st.size > old.size) {
-      // Appended to (a turn or a resume): the head, and so the metadata, is what it was.
-      this.byPath.set(file.path, { ...old, size: st.size, mtime_ms: st.mtimeMs });
-      this.dirty = true;
-      return 'changed';
-    }
-    counters.read++;
-    let info: SessionInfo;
     try {
-      const { session: s, complete } = await readRolloutHead(file.path, { maxBytes: this.headBytes });
-      info = {
+      if (old && old.size === st.size && old.mtime_ms === st.mtimeMs) {
+        if (usage && !usageCurrent(old.usage)) this.set({ ...old, usage: await this.readUsage(file.path, counters) });
+        return 'same';
+      }
+      if (old && old.complete && st.size > old.size) {
+        // Appended to (a turn or a resume): the head, and so the metadata, is what it was; the usage is not.
+        const grown = { ...withoutUsage(old), size: st.size, mtime_ms: st.mtimeMs };
+        this.set(usage ? { ...grown, usage: await this.readUsage(file.path, counters) } : grown);
+        return 'changed';
+      }
+      counters.read++;
+      let s, complete, fresh: CachedUsage | undefined;
+      if (usage) {
+        counters.usageRead++;
+        ({ head: { session: s, complete }, usage: fresh } = await readRolloutHeadAndUsage(file.path, this.headBytes));
+      } else ({ session: s, complete } = await readRolloutHead(file.path, { maxBytes: this.headBytes }));
+      this.set({
         ...file,
         started_at: s.started_at,
         cwd: s.cwd,
@@ -132,13 +165,22 @@ export class SessionIndex {
         size: st.size,
         mtime_ms: st.mtimeMs,
         complete,
-      };
+        ...(fresh ? { usage: fresh } : {}),
+      });
     } catch {
       return null; // vanished or unreadable between stat and open
     }
-    this.byPath.set(file.path, info);
-    this.dirty = true;
     return old ? 'changed' : 'added';
+  }
+
+  private set(info: SessionInfo): void {
+    this.byPath.set(info.path, info);
+    this.dirty = true;
+  }
+
+  private readUsage(file: string, counters: Counters): Promise<CachedUsage> {
+    counters.usageRead++;
+    return readRolloutUsage(file);
   }
 
   /**
@@ -160,18 +202,18 @@ export class SessionIndex {
       changes.removed.push(p);
       this.dirty = true;
     }
-    const counters = { read: 0 };
+    const counters: Counters = { read: 0, usageRead: 0 };
     let done = 0;
     await mapLimit(
       files,
       this.concurrency,
       async (f) => {
-        const r = await this.refreshFile(f, counters);
+        const r = await this.refreshFile(f, counters, opts.usage === true);
         const info = this.byPath.get(f.path);
         if (r === 'added' || r === 'changed') changes[r].push(info!);
         if (info && r !== null) opts.onSession?.(info);
         done++;
-        if (done % 64 === 0 || done === files.length) opts.onProgress?.({ done, total: files.length, read: counters.read });
+        if (done % 64 === 0 || done === files.length) opts.onProgress?.({ done, total: files.length, read: counters.read, usageRead: counters.usageRead });
       },
       opts.signal,
     );
@@ -186,7 +228,7 @@ export class SessionIndex {
   private async updateFiles(paths: readonly string[]): Promise<IndexChanges> {
     await this.loadCache();
     const changes: IndexChanges = { added: [], changed: [], removed: [] };
-    const counters = { read: 0 };
+    const counters: Counters = { read: 0, usageRead: 0 };
     for (const p of paths) {
       const name = parseRolloutFileName(path.basename(p));
       if (!name) continue;

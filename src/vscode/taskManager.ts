@@ -131,7 +131,7 @@ export class TaskManager implements PanelHost, vscode.Disposable {
   }
 
   private async replayInto(webviewPanel: vscode.WebviewPanel, task: StoredTask): Promise<TaskSession> {
-    const session = new TaskSession({ id: task.id, cwd: task.cwd, title: task.title, threadId: task.threadId, settings: this.settingsFor(vscode.Uri.file(task.cwd), task.overrides as TaskOverrides), run: this.runner(task), replay: true });
+    const session = new TaskSession({ id: task.id, cwd: task.cwd, title: task.title, threadId: task.threadId, settings: this.settingsFor(vscode.Uri.file(task.cwd), task.overrides as TaskOverrides), run: this.runner(task), replay: !!task.replayPath });
     this.attach(session, new TaskPanel(webviewPanel, session, this));
     if (task.replayPath) {
       const file = task.replayPath;

@@ -36,6 +36,7 @@ function script(req: RecordedRequest): FakeTurn {
   if (prompt.includes('sign-in test')) return { status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided: sk-test.', type: 'invalid_request_error', code: 'invalid_api_key' } }) };
   if (prompt.includes('long test')) return step === 0 ? [execCommand('sleep 120.5', { yieldTimeMs: 30_000 })] : [assistantMessage('unexpected')];
   if (prompt.includes('hostile test')) return [assistantMessage(HOSTILE)];
+  if (prompt.includes('reload test')) return step === 0 ? [assistantMessage('Working on it.'), execCommand('sleep 8 && echo slept', { yieldTimeMs: 30_000 })] : [assistantMessage('Finished after the reload.')];
   if (prompt.includes('follow-up test')) return [assistantMessage('Follow-up answered: notes.txt has one line.')];
   switch (step) {
     case 0:
@@ -162,6 +163,22 @@ describe('UI: Codex tasks in the task panel', function () {
     assert.match(failure, /401/);
     assert.ok((await frame.locator('#failure button', { hasText: 'Sign in' }).count()) === 1);
     await wb.screenshot('task-panel-401');
+  });
+
+  it('keeps a running task through a window reload: the panel comes back and follows it to the end', async () => {
+    const frame = await newTask('reload test: survive a reload');
+    await poll('the command to start', async () => (await frame.locator('.item-command_execution').count()) > 0, 60_000);
+    // In code-server a window reload is a page reload: the workbench and its extension host start again.
+    await wb.page.reload();
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const again = await panelFrame('reload test', 60_000);
+    await poll('the task to finish after the reload', async () => (await again.locator('#thread').innerText()).includes('Finished after the reload.'), 90_000);
+    await status(again, /Done/);
+    const text = await again.locator('#thread').innerText();
+    assert.match(text, /Working on it\./);
+    assert.match(text, /sleep 8 && echo slept[\s\S]*exit 0[\s\S]*slept/);
+    assert.equal((text.match(/reload test: survive a reload/g) ?? []).length, 1, 'the prompt shows once');
+    await wb.screenshot('task-panel-after-reload');
   });
 
   it('renders hostile markdown from the agent as text: nothing executes', async () => {
