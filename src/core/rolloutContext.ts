@@ -65,18 +65,41 @@ export class UsageTotals {
   private last: Usage | null = null;
   private newProcess = false;
   private fromTokenCount = false;
+  /** Records already counted, by time and figures. */
+  private readonly seen = new Set<string>();
   /** Set from the CLI version: whether totals cover the thread (0.80+). */
   threadScope = false;
+
+  /**
+   * Whether a record with this time and these figures was counted before. Such a record is a copy (history copied
+   * into the file again), never new usage; the CLI's own duplicates differ in time and are caught as repeated totals.
+   */
+  repeated(ts: string | null | undefined, kind: string, u: Usage): boolean {
+    if (!ts) return false;
+    const key = `${kind}|${ts}|${u.input_tokens}|${u.cached_input_tokens}|${u.output_tokens}|${u.reasoning_output_tokens}`;
+    if (this.seen.has(key)) return true;
+    this.seen.add(key);
+    return false;
+  }
+
+  /** Whether the file's totals come from `token_count` (so `token_usage_record` is ignored). */
+  get usesTokenCount(): boolean {
+    return this.fromTokenCount;
+  }
 
   /** A later `session_meta`: the next total may start a new process's count. */
   processBoundary(): void {
     if (this.last) this.newProcess = true;
   }
 
-  /** A cumulative total from `token_count` (preferred) or `token_usage_record` (used only without the former). */
-  total(u: Usage, from: 'token_count' | 'record'): ThreadEvent | null {
+  /**
+   * A cumulative total from `token_count` (preferred) or `token_usage_record` (used only without the former), with
+   * the time of its record when known.
+   */
+  total(u: Usage, from: 'token_count' | 'record', ts?: string | null): ThreadEvent | null {
     if (from === 'record' && this.fromTokenCount) return null;
     if (from === 'token_count') this.fromTokenCount = true;
+    if (this.repeated(ts, from, u)) return null;
     const scope: UsageScope = this.threadScope ? 'thread' : 'process';
     if (scope === 'process' && this.last && (this.newProcess || usageDropped(u, this.last))) {
       this.base = this.base ? addUsage(this.base, this.last) : this.last;
@@ -90,15 +113,15 @@ export class UsageTotals {
 /**
  * The usage event of a `token_count` event_msg: its cumulative `info.total_token_usage` (through `totals`), else its
  * `info.last_token_usage` (one call, where only that is recorded), else the flat per-call counts of the oldest CLIs.
- * Null for `info: null` (rate limits only) and for a repeated total.
+ * Null for `info: null` (rate limits only) and for a record seen before (same time and figures).
  */
-export function tokenCountUsage(totals: UsageTotals, msg: Record<string, unknown>): ThreadEvent | null {
+export function tokenCountUsage(totals: UsageTotals, msg: Record<string, unknown>, ts?: string | null): ThreadEvent | null {
   const info = msg.info as { total_token_usage?: unknown; last_token_usage?: unknown } | null | undefined;
   if (info && typeof info === 'object') {
     const total = usageFromWire(info.total_token_usage);
-    if (total) return totals.total(total, 'token_count');
+    if (total) return totals.total(total, 'token_count', ts);
     const last = usageFromWire(info.last_token_usage);
-    return last ? { type: 'usage', usage: last, scope: 'call' } : null;
+    return last && !totals.repeated(ts, 'last', last) ? { type: 'usage', usage: last, scope: 'call' } : null;
   }
   if ('info' in msg) return null;
   const call = usageFromWire(msg);
@@ -114,6 +137,8 @@ export class RolloutContext {
   readonly session: RolloutSession = emptySession();
   readonly echoes = new EchoFilter();
   readonly usage = new UsageTotals();
+  /** The `timestamp` of the record being mapped (envelope files), for telling copied usage records apart. */
+  timestamp: string | null = null;
   /** The folder commands run in (session_meta, turn_context, environment context). */
   cwd: string | undefined;
   /** The file records turn starts and ends (`task_started` / `task_complete`, 0.59+). */

@@ -152,7 +152,7 @@ export function mapRolloutEvent(ctx: RolloutContext, calls: CallRegistry, msg: R
       return null;
     }
     case 'token_count': {
-      const e = tokenCountUsage(ctx.usage, msg);
+      const e = tokenCountUsage(ctx.usage, msg, ctx.timestamp);
       if (e) ctx.out.push(e);
       return null;
     }

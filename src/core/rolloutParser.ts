@@ -93,6 +93,7 @@ export class RolloutParser {
     if (s.family === 'envelope') {
       const env = wireRolloutEnvelope.safeParse(obj);
       if (!env.success) return { kind: 'unknown_event', reason: 'not a rollout record (no type and payload)' };
+      this.ctx.timestamp = env.data.timestamp ?? null;
       return this.mapRecord(env.data.type, env.data.payload);
     }
     if (typeof obj.record_type === 'string') {
@@ -142,7 +143,7 @@ export class RolloutParser {
       case 'token_usage_record': {
         const p = wireTokenUsageRecord.safeParse(payload);
         const total = p.success ? usageFromWire(p.data.thread_token_usage) : null;
-        const e = total ? ctx.usage.total(total, 'record') : null;
+        const e = total ? ctx.usage.total(total, 'record', ctx.timestamp) : null;
         if (e) ctx.out.push(e);
         return null;
       }

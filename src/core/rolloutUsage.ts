@@ -2,7 +2,7 @@ import type { Usage, UsageScope } from '../shared/threadModel';
 import { tokenCountUsage, UsageTotals } from './rolloutContext';
 import { addUsage, subtractUsage, usageFromWire } from './usage';
 import { UsageLedger } from './usageLedger';
-import { envelopeTimestamp, usageLineKind, type UsageLineKind } from './usageLineKind';
+import { modelAt, usageLineKind, type UsageLineKind } from './usageLineKind';
 import { atLeast, parseCliVersion } from './version';
 
 /** Tokens one model spent on one day of a session. */
@@ -114,6 +114,10 @@ export class RolloutUsageScanner {
     const kind = usageLineKind(buf, start, end);
     if (kind === 'skip') return;
     if (kind === 'session_meta') return this.sessionMeta(this.decoder.decode(buf.subarray(start, Math.min(end, start + META_HEAD))));
+    // The model of a turn_context (up to six per turn, up to a few KB each) is read in place, not parsed.
+    if (kind === 'turn_context') return this.setModel(modelAt(buf, start, end));
+    // Once the file has token_count records, 0.169's token_usage_record duplicates them and is not read.
+    if (kind === 'token_usage_record' && this.totals.usesTokenCount) return;
     const text = this.decoder.decode(buf.subarray(start, end));
     if (kind === 'unsure' && !KEYWORDS.test(text)) return;
     let obj: unknown;
@@ -123,7 +127,7 @@ export class RolloutUsageScanner {
       return; // a line cut by a crash: the totals before it stand
     }
     if (!isObj(obj) || typeof obj.type !== 'string' || !isObj(obj.payload)) return;
-    const ts = envelopeTimestamp(buf, start, end) ?? (typeof obj.timestamp === 'string' ? obj.timestamp : null);
+    const ts = typeof obj.timestamp === 'string' ? obj.timestamp : null;
     this.record(kind === 'unsure' ? recordKind(obj.type, obj.payload) : kind, obj.payload, ts, text);
   }
 
@@ -136,13 +140,13 @@ export class RolloutUsageScanner {
       case 'thread_settings':
         return this.setModel(isObj(payload.thread_settings) ? payload.thread_settings.model : undefined);
       case 'token_count': {
-        const e = tokenCountUsage(this.totals, payload);
+        const e = tokenCountUsage(this.totals, payload, ts);
         if (e?.type === 'usage') this.count(e.usage, e.scope, ts);
         return;
       }
       case 'token_usage_record': {
         const total = usageFromWire(payload.thread_token_usage);
-        const e = total ? this.totals.total(total, 'record') : null;
+        const e = total ? this.totals.total(total, 'record', ts) : null;
         if (e?.type === 'usage') this.count(e.usage, e.scope, ts);
         return;
       }

@@ -55,12 +55,18 @@ export function usageLineKind(buf: Uint8Array, start: number, end: number): Usag
   return OTHER_RECORDS.some((lit) => bytesAt(buf, v, lit)) ? 'skip' : 'unsure';
 }
 
-/** The `"timestamp"` of an envelope line, read from its fixed place (null when the line does not start with one). */
-export function envelopeTimestamp(buf: Uint8Array, start: number, end: number): string | null {
-  if (!bytesAt(buf, start, TIMESTAMP)) return null;
-  let i = start + TIMESTAMP.length;
-  const from = i;
-  while (i < end && i - from < 64 && buf[i] !== 0x22) i++;
-  if (buf[i] !== 0x22) return null;
-  return String.fromCharCode(...buf.subarray(from, i));
+const MODEL = enc('"model":"');
+
+/**
+ * The first `"model":"…"` of the line `buf[start, end)`: in every `turn_context` written so far (0.40 – 0.169) the
+ * payload's own `model` comes before any nested object that names one. Null when there is none.
+ */
+export function modelAt(buf: Uint8Array, start: number, end: number): string | null {
+  const at = find(buf, MODEL, start, end);
+  if (at < 0) return null;
+  const from = at + MODEL.length;
+  let i = from;
+  while (i < end && buf[i] !== 0x22 && buf[i] !== 0x5c && i - from < 200) i++;
+  if (buf[i] !== 0x22 || i === from) return null;
+  return new TextDecoder().decode(buf.subarray(from, i));
 }

@@ -10,6 +10,7 @@ import type { ThreadEvent, ThreadState } from '../shared/threadModel';
 import { EXIT, UsageError, type CliIo } from './cliIo';
 import { runTask, TaskSetupError } from './codexTask';
 import { listCommand, searchCommand, showCommand } from './sessionCommands';
+import { usageCommand } from './usageCommand';
 
 export { EXIT, type CliIo } from './cliIo';
 
@@ -22,6 +23,8 @@ Usage:
   codex-sessions list [--codex-home DIR] [--all | --cwd DIR] [--json] [--no-cache]
   codex-sessions show ID|PATH [--codex-home DIR] [--json | --markdown]
   codex-sessions search TEXT [--codex-home DIR] [--json] [--no-cache]
+  codex-sessions usage [--codex-home DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|session]
+                       [--pricing FILE] [--no-cache] [--json]
 
 Run options:
   --cwd DIR                 folder codex works in (default: the current folder)
@@ -41,8 +44,14 @@ Session options:
   --all                     list: every session (the default)
   --cwd DIR                 list: only sessions started in DIR or below it
   --markdown                show: the session as a Markdown document
-  --no-cache                list/search: ignore the index cache and do not write it
+  --no-cache                list/search/usage: ignore the index cache and do not write it
                             (cache: \${XDG_CACHE_HOME:-~/.cache}/codex-sessions/)
+
+Usage options (exact token counts; costs are API-equivalent estimates, ChatGPT plans are not billed per token):
+  --by day|model|session    rows per local day of use (default), per model, or per session
+  --since / --until DAY     only usage recorded on or after / on or before that local date
+  --pricing FILE            JSON {"model": {"input": n, "cached_input": n, "output": n}} in USD per 1M tokens,
+                            over the built-in prices (as the codexSessions.pricing setting)
 
 Exit codes: 0 success, 1 the task failed, 2 bad usage or unreadable input.
 `;
@@ -180,6 +189,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await showCommand(rest, io);
       case 'search':
         return await searchCommand(rest, io);
+      case 'usage':
+        return await usageCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

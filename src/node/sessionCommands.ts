@@ -10,7 +10,7 @@ import { inFolder, PathCanonicalizer, platformPathOptions } from './pathIdentity
 import { replayRollout } from './rolloutReader';
 import { defaultCacheFile } from './sessionCache';
 import { listSessionFiles, resolveCodexHome, sessionTimeMs, type SessionFile, type SessionInfo } from './sessionFiles';
-import { SessionIndex } from './sessionIndex';
+import { SessionIndex, type RefreshOptions } from './sessionIndex';
 import { searchSessions } from './sessionSearch';
 
 /*
@@ -24,11 +24,15 @@ function env(io: CliIo): Record<string, string | undefined> {
   return io.env ?? process.env;
 }
 
-async function openIndex(values: { 'codex-home'?: string; 'no-cache'?: boolean }, io: CliIo): Promise<SessionIndex> {
+/**
+ * The session index of `--codex-home` (or the default home), refreshed (with usage when asked), its cache under
+ * `${XDG_CACHE_HOME:-~/.cache}/codex-sessions/` read and written unless `--no-cache`.
+ */
+export async function openIndex(values: { 'codex-home'?: string; 'no-cache'?: boolean }, io: CliIo, refresh: RefreshOptions = {}): Promise<SessionIndex> {
   const codexHome = path.resolve(io.cwd, resolveCodexHome(values['codex-home'], env(io)));
   const cacheFile = values['no-cache'] ? null : defaultCacheFile(codexHome, env(io));
   const index = new SessionIndex({ codexHome, cacheFile });
-  await index.refresh();
+  await index.refresh(refresh);
   try {
     await index.save();
   } catch (e) {
@@ -38,7 +42,7 @@ async function openIndex(values: { 'codex-home'?: string; 'no-cache'?: boolean }
 }
 
 /** `2026-11-21 08:08` in this machine's time zone. */
-function localStamp(s: SessionFile & { started_at?: string | null }): string {
+export function localStamp(s: SessionFile & { started_at?: string | null }): string {
   const d = new Date(sessionTimeMs(s));
   if (Number.isNaN(d.getTime())) return s.local_time.replace('T', ' ').slice(0, 16);
   const p = (n: number): string => String(n).padStart(2, '0');

@@ -27,8 +27,8 @@ export interface IndexProgress {
   total: number;
   /** Heads read so far (new or changed files); the rest came from the cache. */
   read: number;
-  /** Files read whole for their usage so far (with `usage: true`). */
-  usageRead: number;
+  /** Files read whole for their usage so far (only with `usage: true`). */
+  usageRead?: number;
 }
 
 /** Options of {@link SessionIndex.refresh}. */
@@ -56,7 +56,8 @@ interface Counters {
 
 /** `info` without its usage (the file changed, so the usage read before is stale). */
 function withoutUsage(info: SessionInfo): SessionInfo {
-  const { usage: _stale, ...rest } = info;
+  const rest = { ...info };
+  delete rest.usage;
   return rest;
 }
 
@@ -137,20 +138,20 @@ export class SessionIndex {
     const old = this.byPath.get(file.path);
     try {
       if (old && old.size === st.size && old.mtime_ms === st.mtimeMs) {
-        if (usage && !usageCurrent(old.usage)) this.set({ ...old, usage: await this.readUsage(file.path, counters) });
+        if (usage && !usageCurrent(old.usage)) this.set({ ...old, usage: await this.readUsage(file.path, st.size, counters) });
         return 'same';
       }
       if (old && old.complete && st.size > old.size) {
         // Appended to (a turn or a resume): the head, and so the metadata, is what it was; the usage is not.
         const grown = { ...withoutUsage(old), size: st.size, mtime_ms: st.mtimeMs };
-        this.set(usage ? { ...grown, usage: await this.readUsage(file.path, counters) } : grown);
+        this.set(usage ? { ...grown, usage: await this.readUsage(file.path, st.size, counters) } : grown);
         return 'changed';
       }
       counters.read++;
       let s, complete, fresh: CachedUsage | undefined;
       if (usage) {
         counters.usageRead++;
-        ({ head: { session: s, complete }, usage: fresh } = await readRolloutHeadAndUsage(file.path, this.headBytes));
+        ({ head: { session: s, complete }, usage: fresh } = await readRolloutHeadAndUsage(file.path, this.headBytes, { size: st.size }));
       } else ({ session: s, complete } = await readRolloutHead(file.path, { maxBytes: this.headBytes }));
       this.set({
         ...file,
@@ -178,9 +179,9 @@ export class SessionIndex {
     this.dirty = true;
   }
 
-  private readUsage(file: string, counters: Counters): Promise<CachedUsage> {
+  private readUsage(file: string, size: number, counters: Counters): Promise<CachedUsage> {
     counters.usageRead++;
-    return readRolloutUsage(file);
+    return readRolloutUsage(file, { size });
   }
 
   /**
@@ -213,19 +214,19 @@ export class SessionIndex {
         if (r === 'added' || r === 'changed') changes[r].push(info!);
         if (info && r !== null) opts.onSession?.(info);
         done++;
-        if (done % 64 === 0 || done === files.length) opts.onProgress?.({ done, total: files.length, read: counters.read, usageRead: counters.usageRead });
+        if (done % 64 === 0 || done === files.length) opts.onProgress?.({ done, total: files.length, read: counters.read, ...(opts.usage ? { usageRead: counters.usageRead } : {}) });
       },
       opts.signal,
     );
     return changes;
   }
 
-  /** Updates the given files only (a watcher saw them appear, grow or vanish). */
-  update(paths: readonly string[]): Promise<IndexChanges> {
-    return this.serial(() => this.updateFiles(paths));
+  /** Updates the given files only (a watcher saw them appear, grow or vanish); `usage` as in {@link refresh}. */
+  update(paths: readonly string[], opts: { usage?: boolean } = {}): Promise<IndexChanges> {
+    return this.serial(() => this.updateFiles(paths, opts.usage === true));
   }
 
-  private async updateFiles(paths: readonly string[]): Promise<IndexChanges> {
+  private async updateFiles(paths: readonly string[], usage: boolean): Promise<IndexChanges> {
     await this.loadCache();
     const changes: IndexChanges = { added: [], changed: [], removed: [] };
     const counters: Counters = { read: 0, usageRead: 0 };
@@ -233,7 +234,7 @@ export class SessionIndex {
       const name = parseRolloutFileName(path.basename(p));
       if (!name) continue;
       const archived = path.relative(this.opts.codexHome, p).split(path.sep)[0] === 'archived_sessions';
-      const r = await this.refreshFile({ path: p, id: name.id, local_time: name.local_time, archived }, counters);
+      const r = await this.refreshFile({ path: p, id: name.id, local_time: name.local_time, archived }, counters, usage);
       if (r === null) {
         if (this.byPath.delete(p)) {
           changes.removed.push(p);

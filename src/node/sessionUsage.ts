@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { LineSplitter } from '../core/lineSplitter';
 import { RolloutParser } from '../core/rolloutParser';
 import { headComplete } from '../core/rolloutSession';
@@ -11,23 +11,38 @@ export interface CachedUsage extends SessionUsage {
   zone: string;
 }
 
-/** This process's time zone, as `Intl` names it. */
+let zone: { tz: string | undefined; name: string } | null = null;
+
+/** This process's time zone, as `Intl` names it (asked once per value of `TZ`: building a formatter is slow). */
 export function currentZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+  const tz = process.env.TZ;
+  if (!zone || zone.tz !== tz) zone = { tz, name: Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC' };
+  return zone.name;
 }
 
 /** Files up to this size are read in one go; larger ones in chunks of {@link CHUNK}. */
 const WHOLE_FILE = 16 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 /** The head is parsed in slices of this size, as `readRolloutHead` reads it. */
-const HEAD_SLICE = 64 * 1024;
+const HEAD_SLICE = 16 * 1024;
 
-async function eachChunk(file: string, fn: (chunk: Uint8Array) => boolean | void, signal?: AbortSignal): Promise<void> {
+/**
+ * Calls `fn` with the file's bytes: at once for files up to {@link WHOLE_FILE} (one read of the size the caller
+ * stat'ed, no fstat), else chunk by chunk. `fn` returning false stops the read.
+ */
+async function eachChunk(file: string, size: number | undefined, fn: (chunk: Uint8Array) => boolean | void, signal?: AbortSignal): Promise<void> {
   const fh = await open(file, 'r');
   try {
-    const size = (await fh.stat()).size;
-    if (size <= WHOLE_FILE) {
-      fn(await readFile(fh));
+    const known = size ?? (await fh.stat()).size;
+    if (known <= WHOLE_FILE) {
+      const buf = Buffer.allocUnsafe(known);
+      let got = 0;
+      while (got < known) {
+        const { bytesRead } = await fh.read(buf, got, known - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      fn(buf.subarray(0, got));
       return;
     }
     const buf = Buffer.allocUnsafe(CHUNK);
@@ -43,10 +58,17 @@ async function eachChunk(file: string, fn: (chunk: Uint8Array) => boolean | void
   }
 }
 
+/** Options of the readers below. */
+export interface UsageReadOptions {
+  /** The file's size, when the caller just stat'ed it (saves a stat; what is read is this many bytes). */
+  size?: number;
+  signal?: AbortSignal;
+}
+
 /** The exact token usage of a rollout file (read whole, once). Throws only when the file cannot be read. */
-export async function readRolloutUsage(file: string, opts: { signal?: AbortSignal } = {}): Promise<CachedUsage> {
+export async function readRolloutUsage(file: string, opts: UsageReadOptions = {}): Promise<CachedUsage> {
   const scanner = new RolloutUsageScanner();
-  await eachChunk(file, (c) => scanner.write(c), opts.signal);
+  await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal);
   return { ...scanner.end(), zone: currentZone() };
 }
 
@@ -54,7 +76,7 @@ export async function readRolloutUsage(file: string, opts: { signal?: AbortSigna
  * A rollout's head (as `readRolloutHead` finds it, within `headBytes`) and its usage, from one read of the file:
  * what a cold index needs for a session it has never seen.
  */
-export async function readRolloutHeadAndUsage(file: string, headBytes: number, opts: { signal?: AbortSignal } = {}): Promise<{ head: RolloutHead; usage: CachedUsage }> {
+export async function readRolloutHeadAndUsage(file: string, headBytes: number, opts: UsageReadOptions = {}): Promise<{ head: RolloutHead; usage: CachedUsage }> {
   const scanner = new RolloutUsageScanner();
   const parser = new RolloutParser();
   const splitter = new LineSplitter(headBytes);
@@ -62,6 +84,7 @@ export async function readRolloutHeadAndUsage(file: string, headBytes: number, o
   let complete = false;
   await eachChunk(
     file,
+    opts.size,
     (chunk) => {
       scanner.write(chunk);
       if (complete || bytes >= headBytes) return;

@@ -38,7 +38,9 @@ export class TaskSession {
   readonly id: string;
   readonly cwd: string;
   title: string;
-  readonly reducer = new ThreadReducer();
+  private reducerNow = new ThreadReducer();
+  /** Extra header fields (the replay player's state). */
+  headerExtra: Partial<TaskHeader> = {};
   private controller: AbortController | null = null;
   private runs = 0;
   private runningSince: number | null = null;
@@ -62,8 +64,32 @@ export class TaskSession {
     if (opts.threadId) this.reducer.state.thread_id = opts.threadId;
   }
 
+  get reducer(): ThreadReducer {
+    return this.reducerNow;
+  }
+
   get state(): ThreadState {
-    return this.reducer.state;
+    return this.reducerNow.state;
+  }
+
+  /** Starts the thread's view over from nothing (the replay player restarts); the thread id is kept. */
+  clearThread(): void {
+    const id = this.state.thread_id;
+    this.reducerNow = new ThreadReducer();
+    this.reducerNow.state.thread_id = id;
+  }
+
+  /** Tells listeners that the header changed. */
+  touch(): void {
+    this.emit(null);
+  }
+
+  /** Applies events that did not come from a run (the replay player's steps) and tells the listeners. */
+  applyEvents(events: ThreadEvent[]): void {
+    for (const e of events) {
+      this.reducerNow.apply(e);
+      this.emit(e);
+    }
   }
 
   get running(): boolean {
@@ -162,9 +188,10 @@ export class TaskSession {
       elapsedMs: this.elapsedMs,
       usage: s.usage,
       costUsd: null,
-      canFollowUp: !this.running && !!(s.thread_id ?? this.resumeId),
+      canFollowUp: !this.running && !this.headerExtra.player?.playing && !!(s.thread_id ?? this.resumeId),
       canStop: this.running,
       replay: this.replay,
+      ...this.headerExtra,
       ...extra,
     };
   }

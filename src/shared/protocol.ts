@@ -26,6 +26,17 @@ export interface TaskHeader {
   replay: boolean;
   /** Set when the task cannot run here (untrusted workspace, no codex), with the reason. */
   disabledReason?: string;
+  /** The replay player of a past session (Play with the original timing). */
+  player?: PlayerInfo;
+}
+
+/** Where the replay player stands. */
+export interface PlayerInfo {
+  playing: boolean;
+  speed: number;
+  /** Steps shown so far, of `total` (0 of N before the first Play: the whole session is shown). */
+  position: number;
+  total: number;
 }
 
 /** An action the panel offers next to an error (sign in, open settings, …), run by the host. */
@@ -86,6 +97,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   /** Copy text (a code block) to the clipboard. */
   z.object({ type: z.literal('copy'), text: z.string().max(10_000_000) }).strict(),
   z.object({ type: z.literal('action'), action: errorActionSchema }).strict(),
+  /** Replay player controls (past sessions only). */
+  z.object({ type: z.literal('player'), action: z.enum(['play', 'pause', 'step', 'speed']), speed: z.union([z.literal(1), z.literal(4), z.literal(16)]).optional() }).strict(),
 ]);
 
 /** A validated message from the webview. */

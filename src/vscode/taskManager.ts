@@ -9,6 +9,8 @@ import { FileHistory } from '../node/fileHistory';
 import { TaskSession, titleFromPrompt, type RunSettings } from '../node/taskSession';
 import { TaskStore, type StoredTask } from '../node/taskStore';
 import { replayRollout } from '../node/rolloutReader';
+import { buildTimeline, ReplayPlayer } from '../core/replayPlayer';
+import { readFile } from 'node:fs/promises';
 import type { ThreadEvent } from '../shared/threadModel';
 import { ReadOnlyDocuments } from './documents';
 import { readSettings } from './settings';
@@ -36,6 +38,7 @@ let counter = 0;
  */
 export class TaskManager implements PanelHost, vscode.Disposable {
   private readonly tasks = new Map<string, Entry>();
+  private readonly players = new Map<string, ReplayPlayer>();
   private readonly docs = new ReadOnlyDocuments();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fired when a task starts, ends or goes away (for status bars and trees). */
@@ -139,6 +142,7 @@ export class TaskManager implements PanelHost, vscode.Disposable {
       await session.adopt(async (signal, onEvent) => {
         const r = await replayRollout(file, session.reducer, { signal, onEvent });
         this.log.info(`Replayed ${file}: ${r.state.items.length} items, ${r.bytes} bytes in ${Date.now() - started} ms.`);
+        session.headerExtra = { player: { playing: false, speed: 1, position: 0, total: 0 } };
         return null;
       });
     }
@@ -157,6 +161,8 @@ export class TaskManager implements PanelHost, vscode.Disposable {
         void session.idle().then(() => this.store.remove(session.id));
       }
       this.tasks.delete(session.id);
+      this.players.get(session.id)?.dispose();
+      this.players.delete(session.id);
       this.changed.fire();
     });
     this.changed.fire();
@@ -178,6 +184,36 @@ export class TaskManager implements PanelHost, vscode.Disposable {
     }
     const result = await session.send(prompt);
     if (result) this.log.info(`Task ${session.id} ended: ${result.state.status} (${result.reason}, exit ${result.exitCode ?? '-'})`);
+  }
+
+  /**
+   * The replay player of a past session: plays its rollout with the original timing, from an empty view.
+   * The timeline is built on first use.
+   */
+  async player(session: TaskSession, panel: TaskPanel, action: 'play' | 'pause' | 'step' | 'speed', speed?: number): Promise<void> {
+    const file = this.store.load(session.id)?.replayPath;
+    if (!file || session.running) return;
+    let player = this.players.get(session.id);
+    if (!player) {
+      const frames = buildTimeline(await readFile(file, 'utf8'));
+      player = new ReplayPlayer(
+        frames,
+        (events) => session.applyEvents(events),
+        () => {
+          session.clearThread();
+          panel.reset();
+        },
+        (state) => {
+          session.headerExtra = { player: state };
+          session.touch();
+        },
+      );
+      this.players.set(session.id, player);
+    }
+    if (action === 'play') player.play();
+    else if (action === 'pause') player.pause();
+    else if (action === 'step') player.step();
+    else if (speed) player.setSpeed(speed);
   }
 
   /** Sends a follow-up to the task with this id (a replay opened from history, for example). */

@@ -16,6 +16,7 @@ export interface PanelHost {
   openLink(session: TaskSession, href: string): Promise<void>;
   runAction(session: TaskSession, action: string): Promise<void>;
   followUp(session: TaskSession, text: string): Promise<void>;
+  player(session: TaskSession, panel: TaskPanel, action: 'play' | 'pause' | 'step' | 'speed', speed?: number): Promise<void>;
 }
 
 /** Batching interval: at most one update message per animation frame. */
@@ -145,6 +146,9 @@ export class TaskPanel implements vscode.Disposable {
         break;
       case 'action':
         await this.host.runAction(this.session, m.action);
+        break;
+      case 'player':
+        await this.host.player(this.session, this, m.action, m.speed);
         break;
     }
   }

@@ -3,7 +3,7 @@
  * (a time budget per animation frame, one DOM node per item, swapped in place when the item changes), so 10,000 items
  * or huge outputs never block the page. The page only asks; the host decides.
  */
-import type { ErrorAction, FailureInfo, HostMessage, InputNotices, TaskHeader, WebviewMessage, WebviewPersistedState } from '../shared/protocol';
+import type { ErrorAction, FailureInfo, PlayerInfo, HostMessage, InputNotices, TaskHeader, WebviewMessage, WebviewPersistedState } from '../shared/protocol';
 import type { CommandExecutionItem, ThreadItem, TurnState } from '../shared/threadModel';
 import { button, compact, duration, h, icon } from './dom';
 import { renderItem, renderTurnSeparator } from './render';
@@ -108,6 +108,7 @@ function renderHeader(hd: TaskHeader, failure: FailureInfo | null, notices: Inpu
       h('span', { class: 'usage', title: 'Tokens (input includes cached; cost is an API-equivalent estimate)' }, tokens + cost),
       hd.canStop ? button('Stop', 'stop', { icon: 'debug-stop', title: 'Stop this task' }) : null,
     ),
+    ...(hd.player ? [playerBar(hd.player)] : []),
   );
   failureEl.replaceChildren();
   if (failure) {
@@ -121,6 +122,23 @@ function renderHeader(hd: TaskHeader, failure: FailureInfo | null, notices: Inpu
   promptBox.disabled = disabled;
   (composer.querySelector('button') as HTMLButtonElement).disabled = disabled;
   promptBox.placeholder = hd.disabledReason ?? (hd.status === 'running' ? 'Codex is working…' : 'Ask a follow-up (Ctrl+Enter to send)');
+}
+
+/** Play / pause, step and speed of a replay. */
+function playerBar(p: PlayerInfo): HTMLElement {
+  const speeds = [1, 4, 16].map((sp) => {
+    const b = button(`×${sp}`, 'playerSpeed', { data: { speed: String(sp) }, title: `Play at ${sp}× the original speed` });
+    b.setAttribute('aria-pressed', String(p.speed === sp));
+    if (p.speed === sp) b.classList.add('pressed');
+    return b;
+  });
+  const where = p.total ? `step ${p.position} of ${p.total}` : 'whole session shown';
+  return h('div', { class: 'player', attrs: { role: 'toolbar', 'aria-label': 'Replay' } },
+    p.playing ? button('Pause', 'player', { icon: 'debug-pause', data: { player: 'pause' } }) : button('Play', 'player', { icon: 'play', data: { player: 'play' }, title: 'Replay the session with its original timing' }),
+    button('Step', 'player', { icon: 'debug-step-over', data: { player: 'step' }, title: 'Show the next step' }),
+    ...speeds,
+    h('span', { class: 'muted player-pos', attrs: { 'aria-live': 'polite' } }, where),
+  );
 }
 
 const ACTION_LABEL = { signIn: 'Sign in', openSettings: 'Open Settings', retry: 'Retry', showLog: 'Show Log', changeModel: 'Change Model' } as const;
@@ -216,6 +234,12 @@ document.addEventListener('click', (ev) => {
       post({ type: 'copy', text: code });
       break;
     }
+    case 'player':
+      post({ type: 'player', action: el.dataset.player as 'play' | 'pause' | 'step' });
+      break;
+    case 'playerSpeed':
+      post({ type: 'player', action: 'speed', speed: Number(el.dataset.speed) as 1 | 4 | 16 });
+      break;
     case 'errorAction':
       // The host validates the action name like every other message.
       post({ type: 'action', action: el.dataset.errorAction as ErrorAction });

@@ -96,6 +96,23 @@ describe('UI: browse, search, replay and resume past sessions', function () {
     assert.match(text, /exit 2/);
     assert.match(text, /notes\.txt/);
     await wb.screenshot('history-replay');
+
+    // Play replays the session from an empty view with its original timing (×16 here).
+    await frame.locator('[data-action="playerSpeed"][data-speed="16"]').click();
+    await frame.locator('[data-action="player"][data-player="play"]').click();
+    await poll('the replay to start over', async () => /step \d+ of \d+/.test(await frame.locator('.player-pos').innerText()), 10_000);
+    await poll('the replay to play to the end', async () => {
+      const pos = /step (\d+) of (\d+)/.exec(await frame.locator('.player-pos').innerText());
+      return !!pos && pos[1] === pos[2];
+    }, 60_000);
+    assert.equal(await frame.locator('.item-command_execution').count(), 2);
+    assert.match(await frame.locator('#thread').innerText(), /All done/);
+    await frame.locator('[data-action="player"][data-player="step"]').click();
+    await poll('stepping to start over', async () => /step 1 of/.test(await frame.locator('.player-pos').innerText()));
+    assert.equal(await frame.locator('.item-command_execution').count(), 0, 'stepping restarts from an empty view');
+    await wb.screenshot('history-play');
+    await frame.locator('[data-action="player"][data-player="play"]').click();
+    await poll('the replay to finish again', async () => (await frame.locator('.item-command_execution').count()) === 2, 60_000);
   });
 
   it('resumes a 0.169 session from the tree: the new turn streams into the same panel', async () => {
