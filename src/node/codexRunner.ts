@@ -70,15 +70,8 @@ export function lastStderrLine(stderr: string): string | undefined {
   return plain[plain.length - 1] ?? lines[lines.length - 1];
 }
 
-/**
- * Runs `codex` once: argument array, no shell, explicit cwd and env, prompt on stdin. Stdout is streamed through the
- * parser into the thread state as it arrives; stderr keeps a bounded tail.
- *
- * Stopping (abort, timeout, idle timeout) sends SIGINT to the process group, then SIGTERM, then SIGKILL to the group
- * and to every descendant seen, so nothing outlives the run. When codex exits by itself, its process group is swept
- * as well.
- */
-export async function runCodex(opts: RunOptions): Promise<RunResult> {
+/** The pipeline of one run: a new run of the reducer, with the leading events (the prompt) already in. */
+export function startPipeline(opts: RunOptions): ExecPipeline {
   const pipeline = new ExecPipeline(
     {
       cliVersion: opts.cliVersion ?? null,
@@ -90,6 +83,19 @@ export async function runCodex(opts: RunOptions): Promise<RunResult> {
   );
   opts.reducer?.beginRun();
   for (const e of opts.leadingEvents ?? []) pipeline.inject(e);
+  return pipeline;
+}
+
+/**
+ * Runs `codex` once: argument array, no shell, explicit cwd and env, prompt on stdin. Stdout is streamed through the
+ * parser into the thread state as it arrives; stderr keeps a bounded tail.
+ *
+ * Stopping (abort, timeout, idle timeout) sends SIGINT to the process group, then SIGTERM, then SIGKILL to the group
+ * and to every descendant seen, so nothing outlives the run. When codex exits by itself, its process group is swept
+ * as well.
+ */
+export async function runCodex(opts: RunOptions): Promise<RunResult> {
+  const pipeline = startPipeline(opts);
 
   let stderrTail = '';
   let stopReason: RunEndReason | null = null;

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { open, readFile, utimes } from 'node:fs/promises';
-import { ExecPipeline } from '../core/execPipeline';
 import type { RunEndReason } from '../shared/threadModel';
-import { lastStderrLine, type RunOptions, type RunResult } from './codexRunner';
+import { lastStderrLine, startPipeline, type RunOptions, type RunResult } from './codexRunner';
 import { descendantsOf, isAlive, signalAll } from './processTree';
 import { runFiles, type TaskHostSpec, type TaskHostStatus } from './taskHostSpec';
 
@@ -60,17 +59,7 @@ export async function startDetached(opts: RunOptions, d: DetachedOptions, detach
  */
 export async function followRun(runDir: string, opts: RunOptions, knownHostPid: number | null = null, detach?: AbortSignal): Promise<RunResult | null> {
   const files = runFiles(runDir);
-  const pipeline = new ExecPipeline(
-    {
-      cliVersion: opts.cliVersion ?? null,
-      idPrefix: opts.idPrefix ?? '',
-      promptShown: (opts.leadingEvents ?? []).some((e) => e.type === 'item.completed' && e.item.type === 'user_message'),
-      onEvent: opts.onEvent,
-    },
-    opts.reducer,
-  );
-  opts.reducer?.beginRun();
-  for (const e of opts.leadingEvents ?? []) pipeline.inject(e);
+  const pipeline = startPipeline(opts);
 
   let hostPid = knownHostPid;
   if (hostPid === null) {

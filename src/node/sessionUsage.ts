@@ -1,5 +1,4 @@
 import { open } from 'node:fs/promises';
-import { LineSplitter } from '../core/lineSplitter';
 import { RolloutParser } from '../core/rolloutParser';
 import { headComplete } from '../core/rolloutSession';
 import { RolloutUsageScanner, type SessionUsage } from '../core/rolloutUsage';
@@ -23,8 +22,6 @@ export function currentZone(): string {
 /** Files up to this size are read in one go; larger ones in chunks of {@link CHUNK}. */
 const WHOLE_FILE = 16 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
-/** The head is parsed in slices of this size, as `readRolloutHead` reads it. */
-const HEAD_SLICE = 16 * 1024;
 
 /**
  * Calls `fn` with the file's bytes: at once for files up to {@link WHOLE_FILE} (one read of the size the caller
@@ -77,31 +74,18 @@ export async function readRolloutUsage(file: string, opts: UsageReadOptions = {}
  * what a cold index needs for a session it has never seen.
  */
 export async function readRolloutHeadAndUsage(file: string, headBytes: number, opts: UsageReadOptions = {}): Promise<{ head: RolloutHead; usage: CachedUsage }> {
-  const scanner = new RolloutUsageScanner();
   const parser = new RolloutParser();
-  const splitter = new LineSplitter(headBytes);
   let bytes = 0;
   let complete = false;
-  await eachChunk(
-    file,
-    opts.size,
-    (chunk) => {
-      scanner.write(chunk);
-      if (complete || bytes >= headBytes) return;
-      // In slices as readRolloutHead reads, so that a head found early does not decode the whole file.
-      for (let at = 0; at < chunk.length && bytes < headBytes && !complete; ) {
-        const part = chunk.subarray(at, at + Math.min(HEAD_SLICE, headBytes - bytes));
-        at += part.length;
-        bytes += part.length;
-        for (const l of splitter.push(part)) {
-          parser.push(l.text);
-          if ((complete = headComplete(parser.session))) break;
-        }
-      }
-    },
-    opts.signal,
-  );
-  // The last line of a file that was read whole (a file cut mid-line at the budget is not parsed).
-  if (!complete && bytes < headBytes) for (const l of splitter.end()) parser.push(l.text);
-  return { head: { session: parser.session, bytes, complete: complete || headComplete(parser.session) }, usage: { ...scanner.end(), zone: currentZone() } };
+  const headLines = (text: string, size: number): boolean => {
+    bytes += size + 1;
+    if (bytes > headBytes) return false; // a line past the budget is not parsed, as in readRolloutHead
+    parser.push(text);
+    complete = headComplete(parser.session);
+    return !complete;
+  };
+  const scanner = new RolloutUsageScanner({ headLines });
+  await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal);
+  const usage = { ...scanner.end(), zone: currentZone() };
+  return { head: { session: parser.session, bytes: Math.min(bytes, headBytes), complete }, usage };
 }
