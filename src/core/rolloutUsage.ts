@@ -2,7 +2,7 @@ import type { Usage, UsageScope } from '../shared/threadModel';
 import { tokenCountUsage, UsageTotals } from './rolloutContext';
 import { addUsage, subtractUsage, usageFromWire } from './usage';
 import { UsageLedger } from './usageLedger';
-import { modelAt, usageLineKind, type UsageLineKind } from './usageLineKind';
+import { envelopeTimestamp, modelAt, tokenCountAt, usageLineKind, type UsageLineKind } from './usageLineKind';
 import { atLeast, parseCliVersion } from './version';
 
 /** Tokens one model spent on one day of a session. */
@@ -28,6 +28,11 @@ export interface SessionUsage {
 export interface UsageScanOptions {
   /** The day a record's time falls on; default: the local date in this process's time zone. */
   dayOf?: (ms: number) => string;
+  /**
+   * Called with every line from the start, decoded (and its length in bytes), until it returns false: lets one read
+   * of a file also feed the index's head parser.
+   */
+  headLines?: (text: string, bytes: number) => boolean;
 }
 
 const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
@@ -69,9 +74,11 @@ export class RolloutUsageScanner {
   private last: string | null = null;
   private dayKey = '';
   private day = '';
+  private headLines: ((text: string, bytes: number) => boolean) | null;
 
   constructor(opts: UsageScanOptions = {}) {
     this.dayOf = opts.dayOf ?? localDay;
+    this.headLines = opts.headLines ?? null;
   }
 
   /** Feeds bytes of the file, in order (chunks may split lines anywhere). */
@@ -95,6 +102,11 @@ export class RolloutUsageScanner {
   /** Keeps the start of a line cut by the chunk's end, unless its first bytes show it does not matter. */
   private hold(chunk: Uint8Array, from: number): void {
     if (this.skipping) return;
+    if (this.headLines) {
+      const piece = chunk.subarray(from);
+      this.carry = this.carry ? concat(this.carry, piece) : piece.slice();
+      return;
+    }
     const piece = chunk.subarray(from);
     const held = this.carry ? concat(this.carry, piece) : piece.slice();
     if (held.length >= 256 && usageLineKind(held, 0, held.length) === 'skip') {
@@ -111,6 +123,7 @@ export class RolloutUsageScanner {
   private line(buf: Uint8Array, start: number, end: number): void {
     if (end > start && buf[end - 1] === 13) end--;
     if (end <= start) return;
+    if (this.headLines && !this.headLines(this.decoder.decode(buf.subarray(start, end)), end - start)) this.headLines = null;
     const kind = usageLineKind(buf, start, end);
     if (kind === 'skip') return;
     if (kind === 'session_meta') return this.sessionMeta(this.decoder.decode(buf.subarray(start, Math.min(end, start + META_HEAD))));
@@ -118,6 +131,14 @@ export class RolloutUsageScanner {
     if (kind === 'turn_context') return this.setModel(modelAt(buf, start, end));
     // Once the file has token_count records, 0.169's token_usage_record duplicates them and is not read.
     if (kind === 'token_usage_record' && this.totals.usesTokenCount) return;
+    if (kind === 'token_count') {
+      // The hot path: read in place; parsed only when the line is not of the usual shape.
+      const fast = tokenCountAt(buf, start, end);
+      if (fast) {
+        if (!fast.total && !fast.last) return;
+        return this.record('token_count', { info: { total_token_usage: fast.total, last_token_usage: fast.last } }, envelopeTimestamp(buf, start, end), '');
+      }
+    }
     const text = this.decoder.decode(buf.subarray(start, end));
     if (kind === 'unsure' && !KEYWORDS.test(text)) return;
     let obj: unknown;

@@ -70,3 +70,62 @@ export function modelAt(buf: Uint8Array, start: number, end: number): string | n
   if (buf[i] !== 0x22 || i === from) return null;
   return new TextDecoder().decode(buf.subarray(from, i));
 }
+
+/** The `"timestamp"` of an envelope line, read in place (null when the line does not start with one). */
+export function envelopeTimestamp(buf: Uint8Array, start: number, end: number): string | null {
+  if (!bytesAt(buf, start, TIMESTAMP)) return null;
+  const from = start + TIMESTAMP.length;
+  let i = from;
+  while (i < end && i - from < 64 && buf[i] !== 0x22) i++;
+  if (buf[i] !== 0x22) return null;
+  return String.fromCharCode.apply(null, buf.subarray(from, i) as unknown as number[]);
+}
+
+/** Token fields of a usage object, as `token_count` writes them. */
+export interface RawTokenUsage {
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  reasoning_output_tokens: number;
+}
+
+const INFO = enc('"info":');
+const NULL = enc('null');
+const TOTAL = enc('"total_token_usage":{');
+const LAST = enc('"last_token_usage":{');
+
+/** Reads `"key":123,…}` at `i` (just after the `{`); null on anything but plain integer fields. */
+function usageObjectAt(buf: Uint8Array, i: number, end: number): RawTokenUsage | null {
+  const u: RawTokenUsage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0 };
+  for (;;) {
+    if (buf[i] !== 0x22) return null;
+    const k = ++i;
+    while (i < end && buf[i] !== 0x22) i++;
+    const key = String.fromCharCode.apply(null, buf.subarray(k, i) as unknown as number[]);
+    if (buf[++i] !== 0x3a) return null;
+    let v = 0;
+    let digits = 0;
+    for (i++; i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39; i++, digits++) v = v * 10 + buf[i]! - 0x30;
+    if (digits === 0 || digits > 15) return null;
+    if (key in u) u[key as keyof RawTokenUsage] = v;
+    if (buf[i] === 0x7d) return u;
+    if (buf[i] !== 0x2c) return null;
+    i++;
+  }
+}
+
+/**
+ * The usage objects of a `token_count` line, read in place: `info: null` gives `{ total: null, last: null }`.
+ * Null when the line is not of the usual shape (the caller parses it instead).
+ */
+export function tokenCountAt(buf: Uint8Array, start: number, end: number): { total: RawTokenUsage | null; last: RawTokenUsage | null } | null {
+  const info = find(buf, INFO, start, end);
+  if (info < 0) return null;
+  if (bytesAt(buf, info + INFO.length, NULL)) return { total: null, last: null };
+  const t = find(buf, TOTAL, info, end);
+  const l = find(buf, LAST, info, end);
+  const total = t < 0 ? null : usageObjectAt(buf, t + TOTAL.length, end);
+  const last = l < 0 ? null : usageObjectAt(buf, l + LAST.length, end);
+  if ((t >= 0 && !total) || (l >= 0 && !last) || (!total && !last)) return null;
+  return { total, last };
+}

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import fs from 'node:fs';
 import { RolloutParser } from '../core/rolloutParser';
 import { headComplete } from '../core/rolloutSession';
 import { RolloutUsageScanner, type SessionUsage } from '../core/rolloutUsage';
@@ -23,35 +23,38 @@ export function currentZone(): string {
 const WHOLE_FILE = 16 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 
+const openFd = (file: string): Promise<number> => new Promise((res, rej) => fs.open(file, 'r', (e, fd) => (e ? rej(e) : res(fd))));
+const readFd = (fd: number, buf: Buffer, at: number, length: number, pos: number): Promise<number> =>
+  new Promise((res, rej) => fs.read(fd, buf, at, length, pos, (e, n) => (e ? rej(e) : res(n))));
+const closeFd = (fd: number): Promise<void> => new Promise((res) => fs.close(fd, () => res()));
+const statFd = (fd: number): Promise<number> => new Promise((res, rej) => fs.fstat(fd, (e, st) => (e ? rej(e) : res(st.size))));
+
 /**
  * Calls `fn` with the file's bytes: at once for files up to {@link WHOLE_FILE} (one read of the size the caller
- * stat'ed, no fstat), else chunk by chunk. `fn` returning false stops the read.
+ * stat'ed), else chunk by chunk. Plain descriptors rather than `FileHandle`s: for 10,000 small files the promise
+ * API's open/close costs more than the reading.
  */
-async function eachChunk(file: string, size: number | undefined, fn: (chunk: Uint8Array) => boolean | void, signal?: AbortSignal): Promise<void> {
-  const fh = await open(file, 'r');
+async function eachChunk(file: string, size: number | undefined, fn: (chunk: Uint8Array) => void, signal?: AbortSignal): Promise<void> {
+  const fd = await openFd(file);
   try {
-    const known = size ?? (await fh.stat()).size;
+    const known = size ?? (await statFd(fd));
     if (known <= WHOLE_FILE) {
       const buf = Buffer.allocUnsafe(known);
       let got = 0;
-      while (got < known) {
-        const { bytesRead } = await fh.read(buf, got, known - got, got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
+      for (let n = -1; got < known && n !== 0; got += n) n = await readFd(fd, buf, got, known - got, got);
       fn(buf.subarray(0, got));
       return;
     }
     const buf = Buffer.allocUnsafe(CHUNK);
     for (let pos = 0; ; ) {
       signal?.throwIfAborted();
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
-      if (bytesRead === 0) return;
-      pos += bytesRead;
-      if (fn(buf.subarray(0, bytesRead)) === false) return;
+      const n = await readFd(fd, buf, 0, CHUNK, pos);
+      if (n === 0) return;
+      pos += n;
+      fn(buf.subarray(0, n));
     }
   } finally {
-    await fh.close();
+    await closeFd(fd);
   }
 }
 

@@ -183,6 +183,7 @@ export class TaskSession {
     const s = this.state;
     return {
       title: this.title,
+      threadId: s.thread_id ?? this.resumeId ?? null,
       status: this.running ? 'running' : s.status === 'running' ? 'incomplete' : s.status,
       runningSince: this.runningSince,
       elapsedMs: this.elapsedMs,

@@ -10,6 +10,8 @@ import type { ThreadItem, ThreadStatus, TurnState, Usage } from './threadModel';
 export interface TaskHeader {
   /** The panel title (the first prompt, shortened). */
   title: string;
+  /** The codex thread, once known (kept by the page so a restore can find the rollout). */
+  threadId?: string | null;
   status: ThreadStatus;
   /** Epoch ms when the current run started; null when nothing runs. */
   runningSince: number | null;
@@ -108,7 +110,7 @@ export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 export interface WebviewPersistedState {
   /** Which task this panel shows, so the serializer can restore it. */
   taskId: string;
-  threadId: string | null;
+  threadId?: string | null;
   /** Items whose output the user expanded. */
   expanded: string[];
   scrollTop: number;

@@ -9,6 +9,8 @@ import { FileHistory } from '../node/fileHistory';
 import { TaskSession, titleFromPrompt, type RunSettings } from '../node/taskSession';
 import { TaskStore, type StoredTask } from '../node/taskStore';
 import { replayRollout } from '../node/rolloutReader';
+import { findRolloutFile } from '../node/rolloutLookup';
+import { resolveCodexHome } from '../node/sessionFiles';
 import { buildTimeline, ReplayPlayer } from '../core/replayPlayer';
 import { readFile } from 'node:fs/promises';
 import type { ThreadEvent } from '../shared/threadModel';
@@ -312,8 +314,16 @@ export class TaskManager implements PanelHost, vscode.Disposable {
    * follows the last one if codex is still running. A task whose process died meanwhile shows what it wrote and is
    * marked interrupted.
    */
-  async restore(webviewPanel: vscode.WebviewPanel, taskId: string): Promise<void> {
-    const task = this.store.load(taskId);
+  async restore(webviewPanel: vscode.WebviewPanel, taskId: string, threadId: string | null = null): Promise<void> {
+    let task = this.store.load(taskId);
+    if (!task && threadId) {
+      // The task's records are gone, but the thread's rollout file tells the whole story.
+      const file = await findRolloutFile(resolveCodexHome(vscode.workspace.getConfiguration('codexSessions').get<string>('codexHome') || undefined), threadId);
+      if (file) {
+        task = { id: taskId, title: webviewPanel.title.replace(/^● /, ''), cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(file), createdAt: Date.now(), overrides: {}, runs: [], replayPath: file, threadId };
+        this.store.save(task);
+      }
+    }
     if (!task) {
       webviewPanel.webview.html = `<!DOCTYPE html><html><body style="font-family: var(--vscode-font-family); padding: 16px"><p>This Codex task is no longer available (its records were removed).</p></body></html>`;
       return;

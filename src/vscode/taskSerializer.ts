@@ -13,8 +13,9 @@ export function registerTaskPanelSerializer(context: vscode.ExtensionContext, ta
           panel.dispose();
           return;
         }
+        const threadId = typeof (state as WebviewPersistedState).threadId === 'string' ? (state as WebviewPersistedState).threadId : null;
         // Not awaited: restoring follows a running task until it ends.
-        void tasks.restore(panel, taskId).catch((e: Error) => tasks.log.error(`Could not restore task ${taskId}: ${e.message}`));
+        void tasks.restore(panel, taskId, threadId).catch((e: Error) => tasks.log.error(`Could not restore task ${taskId}: ${e.message}`));
       },
     }),
   );

@@ -96,6 +96,10 @@ function placeFooters(): void {
 
 function renderHeader(hd: TaskHeader, failure: FailureInfo | null, notices: InputNotices): void {
   header = hd;
+  if (hd.threadId && hd.threadId !== persisted.threadId) {
+    persisted.threadId = hd.threadId;
+    persist();
+  }
   const statusIcon = { running: 'loading codicon-modifier-spin', completed: 'pass', failed: 'error', cancelled: 'debug-stop', incomplete: 'question' }[hd.status];
   const statusLabel = { running: 'Running', completed: 'Done', failed: 'Failed', cancelled: 'Stopped', incomplete: 'Interrupted' }[hd.status];
   const tokens = hd.usage ? `${compact(hd.usage.input_tokens)} in · ${compact(hd.usage.output_tokens)} out` : 'tokens: unknown';

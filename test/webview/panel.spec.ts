@@ -4,7 +4,7 @@ import type { ThreadItem } from '../../src/shared/threadModel';
 import { openPanelPage, type PanelPage } from '../helpers/webviewPage';
 
 const header = (over: Partial<TaskHeader> = {}): TaskHeader => ({
-  title: 'Fix the tests', status: 'completed', runningSince: null, elapsedMs: 75_000, usage: { input_tokens: 21066, cached_input_tokens: 2100, output_tokens: 135, reasoning_output_tokens: 45 },
+  title: 'Fix the tests', threadId: 't-1', status: 'completed', runningSince: null, elapsedMs: 75_000, usage: { input_tokens: 21066, cached_input_tokens: 2100, output_tokens: 135, reasoning_output_tokens: 45 },
   costUsd: null, canFollowUp: true, canStop: false, replay: false, ...over,
 });
 const notices = { skipped_lines: 0, unknown_events: 0 };
