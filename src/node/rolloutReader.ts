@@ -1,6 +1,5 @@
 import { close as fsClose, createReadStream, open as fsOpen, read as fsRead } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { LineSplitter } from '../core/lineSplitter';
 import { RolloutParser } from '../core/rolloutParser';
 import { RolloutReplay, type RolloutReplayOptions } from '../core/rolloutReplay';
 import { headComplete, type RolloutSession } from '../core/rolloutSession';
