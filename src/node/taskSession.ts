@@ -197,8 +197,13 @@ export class TaskSession {
     };
   }
 
-  /** The readable failure of the thread, when it failed. */
+  /**
+   * The readable failure of the thread, when it failed, classified with the last run's exit status and stderr. A stop
+   * by the user is classified too (`kind: 'cancelled'`) but not returned: the header already says "Stopped".
+   */
   failure(): FailureInfo | null {
-    return this.running ? null : classifyFailure(this.state);
+    if (this.running) return null;
+    const f = classifyFailure(this.state, this.lastResult ?? {});
+    return f?.kind === 'cancelled' ? null : f;
   }
 }

@@ -45,13 +45,32 @@ export interface PlayerInfo {
 export const errorActionSchema = z.enum(['signIn', 'openSettings', 'retry', 'showLog', 'changeModel']);
 export type ErrorAction = z.infer<typeof errorActionSchema>;
 
+/**
+ * Why a task failed, as classified by `src/core/failure.ts`: `binary_missing` (codex could not be started), `auth`
+ * (401, not signed in), `quota` (billing, plan usage limit), `rate_limit` (429), `model` (unknown or unavailable
+ * model), `context_window`, `network` (offline, DNS, proxy, TLS), `server` (5xx, `response.failed`), `sandbox`
+ * (a denial by the sandbox or approval policy), `timeout` (hard or idle), `cancelled` (by the user), `crash`
+ * (panic, signal), `config` (codex rejected its command line or configuration), `unknown`.
+ */
+export type FailureKind =
+  | 'binary_missing' | 'auth' | 'quota' | 'rate_limit' | 'model' | 'context_window' | 'network' | 'server'
+  | 'sandbox' | 'timeout' | 'cancelled' | 'crash' | 'config' | 'unknown';
+
 /** A classified failure the panel renders as a readable state. */
 export interface FailureInfo {
   /** Short headline, e.g. "Not signed in". */
   title: string;
-  /** The CLI's own message. */
+  /** The CLI's own message (secrets masked). */
   detail: string;
   actions: ErrorAction[];
+  /** What went wrong; always set by `classifyFailure`. */
+  kind?: FailureKind;
+  /** One sentence on what to do next. */
+  hint?: string;
+  /** Seconds to wait before retrying, when the service said ("Please try again in 11.054s" → 12). */
+  retryAfterSeconds?: number;
+  /** When a usage limit resets, as the service worded it ("11:26 AM"). */
+  retryAt?: string;
 }
 
 // ---- host → webview -------------------------------------------------------------------------------------------
