@@ -67,7 +67,7 @@ function flush(): void {
     dirty.delete(i);
     const item = items[i];
     if (!item) continue;
-    const node = renderItem(item, expanded.has(item.id));
+    const node = renderItem(item, expanded.has(item.id), header?.status !== 'running');
     const old = nodes[i];
     if (old) old.replaceWith(node);
     else thread.append(node);
@@ -95,6 +95,12 @@ function placeFooters(): void {
 }
 
 function renderHeader(hd: TaskHeader, failure: FailureInfo | null, notices: InputNotices): void {
+  if (header?.status === 'running' && hd.status !== 'running') {
+    // Items still "running" when the task ended are shown as interrupted.
+    items.forEach((it, i) => {
+      if ('status' in it && it.status === 'in_progress') dirty.add(i);
+    });
+  }
   header = hd;
   if (hd.threadId && hd.threadId !== persisted.threadId) {
     persisted.threadId = hd.threadId;

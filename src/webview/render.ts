@@ -14,7 +14,11 @@ const STATUS: Record<ItemStatus, { icon: string; label: string }> = {
   declined: { icon: 'circle-slash', label: 'declined' },
 };
 
+/** Set while rendering a thread that no longer runs: items left "in progress" were interrupted. */
+let ended = false;
+
 function statusBadge(status: ItemStatus, extra?: string): HTMLElement {
+  if (status === 'in_progress' && ended) return h('span', { class: 'badge status-declined', attrs: { role: 'status' } }, icon('debug-stop'), h('span', {}, 'interrupted'));
   const s = STATUS[status];
   return h('span', { class: `badge status-${status}`, attrs: { role: 'status' } }, icon(s.icon), h('span', {}, extra ?? s.label));
 }
@@ -90,7 +94,8 @@ function mcpView(item: McpToolCallItem): HTMLElement {
 }
 
 /** Builds the DOM of one item (a fresh node; the caller swaps it in). */
-export function renderItem(item: ThreadItem, expanded: boolean): HTMLElement {
+export function renderItem(item: ThreadItem, expanded: boolean, threadEnded = false): HTMLElement {
+  ended = threadEnded;
   switch (item.type) {
     case 'user_message':
       return card(item, 'Your prompt', h('div', { class: 'bubble' }, h('div', { class: 'who' }, icon('account'), ' You'), h('div', { class: 'prompt-text' }, item.text)));

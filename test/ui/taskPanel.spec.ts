@@ -59,8 +59,9 @@ describe('UI: Codex tasks in the task panel', function () {
 
   async function newTask(prompt: string): Promise<Frame> {
     await wb.runCommand('Codex: New Task');
-    const input = wb.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible' });
+    // Our prompt box, not the command palette that just closed.
+    const input = wb.page.locator('.quick-input-widget .quick-input-box input[placeholder^="What should Codex do"]');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
     await input.fill(prompt);
     await poll('the typed prompt to be offered', async () => (await wb.page.locator('.quick-input-widget .monaco-list-row').first().textContent())?.includes(prompt.slice(0, 20)));
     await input.press('Enter');
@@ -168,10 +169,15 @@ describe('UI: Codex tasks in the task panel', function () {
   it('keeps a running task through a window reload: the panel comes back and follows it to the end', async () => {
     const frame = await newTask('reload test: survive a reload');
     await poll('the command to start', async () => (await frame.locator('.item-command_execution').count()) > 0, 60_000);
-    // In code-server a window reload is a page reload: the workbench and its extension host start again.
-    await wb.page.reload();
+    // "Developer: Reload Window" (not a bare page reload): the workbench saves its editors' state first, then the
+    // page and its extension host start again.
+    const palette = wb.page.locator('.quick-input-widget .quick-input-box input');
+    await wb.page.keyboard.press('F1');
+    await palette.fill('>Developer: Reload Window');
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor();
+    await Promise.all([wb.page.waitForEvent('framenavigated', { predicate: (f) => f === wb.page.mainFrame(), timeout: 60_000 }), palette.press('Enter')]);
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    const again = await panelFrame('reload test', 60_000);
+    const again = await panelFrame('reload test', 120_000);
     await poll('the task to finish after the reload', async () => (await again.locator('#thread').innerText()).includes('Finished after the reload.'), 90_000);
     await status(again, /Done/);
     const text = await again.locator('#thread').innerText();
