@@ -65,8 +65,8 @@ export class UsageTotals {
   private last: Usage | null = null;
   private newProcess = false;
   private fromTokenCount = false;
-  /** Records already counted, by time and figures. */
-  private readonly seen = new Set<string>();
+  /** Times of the records already counted, by their figures. */
+  private readonly seen = new Map<number, string[]>();
   /** Set from the CLI version: whether totals cover the thread (0.80+). */
   threadScope = false;
 
@@ -74,11 +74,14 @@ export class UsageTotals {
    * Whether a record with this time and these figures was counted before. Such a record is a copy (history copied
    * into the file again), never new usage; the CLI's own duplicates differ in time and are caught as repeated totals.
    */
-  repeated(ts: string | null | undefined, kind: string, u: Usage): boolean {
+  repeated(ts: string | null | undefined, kind: 'token_count' | 'record' | 'last', u: Usage): boolean {
     if (!ts) return false;
-    const key = `${kind}|${ts}|${u.input_tokens}|${u.cached_input_tokens}|${u.output_tokens}|${u.reasoning_output_tokens}`;
-    if (this.seen.has(key)) return true;
-    this.seen.add(key);
+    // A number key (no string to build for every record); the times tell records with equal figures apart.
+    const key = (u.input_tokens * 1_000_003 + u.output_tokens) * 3 + (kind === 'token_count' ? 0 : kind === 'record' ? 1 : 2);
+    const times = this.seen.get(key);
+    if (!times) this.seen.set(key, [ts]);
+    else if (times.includes(ts)) return true;
+    else times.push(ts);
     return false;
   }
 

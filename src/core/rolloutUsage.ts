@@ -29,10 +29,12 @@ export interface UsageScanOptions {
   /** The day a record's time falls on; default: the local date in this process's time zone. */
   dayOf?: (ms: number) => string;
   /**
-   * Called with every line from the start, decoded (and its length in bytes), until it returns false: lets one read
-   * of a file also feed the index's head parser.
+   * Called with every line from the start (its bytes `buf[start, end)`), until it returns false: lets one read of a
+   * file also feed the index's head parser.
    */
-  headLines?: (text: string, bytes: number) => boolean;
+  headLines?: (buf: Uint8Array, start: number, end: number) => boolean;
+  /** Decodes UTF-8 `buf[start, end)`; default a `TextDecoder` (Node passes a faster one). */
+  decode?: (buf: Uint8Array, start: number, end: number) => string;
 }
 
 const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
@@ -63,7 +65,6 @@ export class RolloutUsageScanner {
   private readonly totals = new UsageTotals();
   private readonly ledger = new UsageLedger();
   private readonly dayOf: (ms: number) => string;
-  private readonly decoder = new TextDecoder('utf-8');
   private readonly slices = new Map<string, UsageSlice>();
   private carry: Uint8Array | null = null;
   private skipping = false;
@@ -74,11 +75,14 @@ export class RolloutUsageScanner {
   private last: string | null = null;
   private dayKey = '';
   private day = '';
-  private headLines: ((text: string, bytes: number) => boolean) | null;
+  private headLines: ((buf: Uint8Array, start: number, end: number) => boolean) | null;
+  private readonly decode: (buf: Uint8Array, start: number, end: number) => string;
 
   constructor(opts: UsageScanOptions = {}) {
     this.dayOf = opts.dayOf ?? localDay;
     this.headLines = opts.headLines ?? null;
+    const decoder = new TextDecoder('utf-8');
+    this.decode = opts.decode ?? ((buf, start, end) => decoder.decode(buf.subarray(start, end)));
   }
 
   /** Feeds bytes of the file, in order (chunks may split lines anywhere). */
@@ -123,10 +127,10 @@ export class RolloutUsageScanner {
   private line(buf: Uint8Array, start: number, end: number): void {
     if (end > start && buf[end - 1] === 13) end--;
     if (end <= start) return;
-    if (this.headLines && !this.headLines(this.decoder.decode(buf.subarray(start, end)), end - start)) this.headLines = null;
+    if (this.headLines && !this.headLines(buf, start, end)) this.headLines = null;
     const kind = usageLineKind(buf, start, end);
     if (kind === 'skip') return;
-    if (kind === 'session_meta') return this.sessionMeta(this.decoder.decode(buf.subarray(start, Math.min(end, start + META_HEAD))));
+    if (kind === 'session_meta') return this.sessionMeta(this.decode(buf, start, Math.min(end, start + META_HEAD)));
     // The model of a turn_context (up to six per turn, up to a few KB each) is read in place, not parsed.
     if (kind === 'turn_context') return this.setModel(modelAt(buf, start, end));
     // Once the file has token_count records, 0.169's token_usage_record duplicates them and is not read.
@@ -139,7 +143,7 @@ export class RolloutUsageScanner {
         return this.record('token_count', { info: { total_token_usage: fast.total, last_token_usage: fast.last } }, envelopeTimestamp(buf, start, end), '');
       }
     }
-    const text = this.decoder.decode(buf.subarray(start, end));
+    const text = this.decode(buf, start, end);
     if (kind === 'unsure' && !KEYWORDS.test(text)) return;
     let obj: unknown;
     try {

@@ -14,15 +14,15 @@ const TYPE = enc('"type":"');
 const EVENT_MSG = enc('event_msg","payload":{"type":"');
 const TOKEN_COUNT = enc('token_count"');
 const THREAD_SETTINGS = enc('thread_settings_applied"');
-const RECORDS: [Uint8Array, UsageLineKind][] = [
-  [enc('turn_context"'), 'turn_context'],
-  [enc('session_meta"'), 'session_meta'],
-  [enc('token_usage_record"'), 'token_usage_record'],
-];
-/** Record types that never carry usage. */
-const OTHER_RECORDS = [enc('response_item"'), enc('compacted"'), enc('world_state"')];
+const TURN_CONTEXT = enc('turn_context"');
+const TOKEN_USAGE_RECORD = enc('token_usage_record"');
+const SESSION_META = enc('session_meta"');
+const RESPONSE_ITEM = enc('response_item"');
+const COMPACTED = enc('compacted"');
+const WORLD_STATE = enc('world_state"');
 /** Starts of the 0.1 – 0.29 families (bare response items, headers, state lines): no usage in any of them. */
-const BARE_STARTS = [enc('{"type":"'), enc('{"id":"'), enc('{"record_type":"')];
+const BARE_STARTS = [enc('{"id":"'), enc('{"record_type":"')];
+const BARE_TYPE = enc('{"type":"');
 /** How far into a line the record type may start (after the timestamp and a 0.169 `ordinal`). */
 const TYPE_WINDOW = 160;
 
@@ -41,18 +41,38 @@ function find(buf: Uint8Array, lit: Uint8Array, from: number, to: number): numbe
 
 /** The kind of the line `buf[start, end)`. `unsure`: not the usual shape, decode and look. */
 export function usageLineKind(buf: Uint8Array, start: number, end: number): UsageLineKind {
-  if (!bytesAt(buf, start, TIMESTAMP)) return BARE_STARTS.some((b) => bytesAt(buf, start, b)) ? 'skip' : 'unsure';
-  const t = find(buf, TYPE, start + TIMESTAMP.length, Math.min(end, start + TYPE_WINDOW));
+  if (!bytesAt(buf, start, TIMESTAMP)) {
+    // A record with its keys in another order starts like a bare response item: look closer at those that may matter.
+    if (bytesAt(buf, start, BARE_TYPE)) return [0x65, 0x74, 0x73].includes(buf[start + BARE_TYPE.length]!) ? 'unsure' : 'skip';
+    return BARE_STARTS.some((b) => bytesAt(buf, start, b)) ? 'skip' : 'unsure';
+  }
+  // Usually right after a 24-character timestamp (`2026-11-21T08:05:53.880Z",`); else searched for.
+  const guess = start + TIMESTAMP.length + 26;
+  const t = bytesAt(buf, guess, TYPE) ? guess : find(buf, TYPE, start + TIMESTAMP.length, Math.min(end, start + TYPE_WINDOW));
   if (t < 0) return 'unsure';
   const v = t + TYPE.length;
-  if (bytesAt(buf, v, EVENT_MSG)) {
-    const q = v + EVENT_MSG.length;
-    if (bytesAt(buf, q, TOKEN_COUNT)) return 'token_count';
-    if (bytesAt(buf, q, THREAD_SETTINGS)) return 'thread_settings';
-    return 'skip';
+  // One byte tells most record types apart; the rest of the name is checked before trusting it.
+  switch (buf[v]) {
+    case 0x72: // response_item: most lines, and the large ones
+      return bytesAt(buf, v, RESPONSE_ITEM) ? 'skip' : 'unsure';
+    case 0x65: {
+      if (!bytesAt(buf, v, EVENT_MSG)) return 'unsure';
+      const q = v + EVENT_MSG.length;
+      if (buf[q] !== 0x74) return 'skip'; // every event that matters starts with "t"
+      if (bytesAt(buf, q, TOKEN_COUNT)) return 'token_count';
+      return bytesAt(buf, q, THREAD_SETTINGS) ? 'thread_settings' : 'skip';
+    }
+    case 0x74:
+      return bytesAt(buf, v, TURN_CONTEXT) ? 'turn_context' : bytesAt(buf, v, TOKEN_USAGE_RECORD) ? 'token_usage_record' : 'unsure';
+    case 0x73:
+      return bytesAt(buf, v, SESSION_META) ? 'session_meta' : 'unsure';
+    case 0x63:
+      return bytesAt(buf, v, COMPACTED) ? 'skip' : 'unsure';
+    case 0x77:
+      return bytesAt(buf, v, WORLD_STATE) ? 'skip' : 'unsure';
+    default:
+      return 'unsure';
   }
-  for (const [lit, kind] of RECORDS) if (bytesAt(buf, v, lit)) return kind;
-  return OTHER_RECORDS.some((lit) => bytesAt(buf, v, lit)) ? 'skip' : 'unsure';
 }
 
 const MODEL = enc('"model":"');
@@ -68,7 +88,8 @@ export function modelAt(buf: Uint8Array, start: number, end: number): string | n
   let i = from;
   while (i < end && buf[i] !== 0x22 && buf[i] !== 0x5c && i - from < 200) i++;
   if (buf[i] !== 0x22 || i === from) return null;
-  return new TextDecoder().decode(buf.subarray(from, i));
+  for (let k = from; k < i; k++) if (buf[k]! >= 0x80) return new TextDecoder().decode(buf.subarray(from, i));
+  return String.fromCharCode.apply(null, buf.subarray(from, i) as unknown as number[]);
 }
 
 /** The `"timestamp"` of an envelope line, read in place (null when the line does not start with one). */
@@ -94,21 +115,55 @@ const NULL = enc('null');
 const TOTAL = enc('"total_token_usage":{');
 const LAST = enc('"last_token_usage":{');
 
-/** Reads `"key":123,…}` at `i` (just after the `{`); null on anything but plain integer fields. */
-function usageObjectAt(buf: Uint8Array, i: number, end: number): RawTokenUsage | null {
+const INPUT = enc('"input_tokens":');
+const CACHED = enc('"cached_input_tokens":');
+const CACHE_WRITE = enc('"cache_write_input_tokens":');
+const OUTPUT = enc('"output_tokens":');
+const REASONING = enc('"reasoning_output_tokens":');
+const TOTAL_TOKENS = enc('"total_tokens":');
+
+type Field = readonly [Uint8Array, keyof RawTokenUsage | null];
+const F_INPUT: Field = [INPUT, 'input_tokens'];
+const F_CACHED: Field = [CACHED, 'cached_input_tokens'];
+const F_CACHE_WRITE: Field = [CACHE_WRITE, null];
+const F_OUTPUT: Field = [OUTPUT, 'output_tokens'];
+const F_REASONING: Field = [REASONING, 'reasoning_output_tokens'];
+const F_TOTAL: Field = [TOTAL_TOKENS, null];
+
+/** The field at `i` (a `"name":` literal) and which count it is (null: a count we do not keep). */
+function fieldAt(buf: Uint8Array, i: number): Field | null {
+  switch (buf[i + 1]) {
+    case 0x69: // i
+      return bytesAt(buf, i, INPUT) ? F_INPUT : null;
+    case 0x63: // c
+      return bytesAt(buf, i, CACHED) ? F_CACHED : bytesAt(buf, i, CACHE_WRITE) ? F_CACHE_WRITE : null;
+    case 0x6f: // o
+      return bytesAt(buf, i, OUTPUT) ? F_OUTPUT : null;
+    case 0x72: // r
+      return bytesAt(buf, i, REASONING) ? F_REASONING : null;
+    case 0x74: // t
+      return bytesAt(buf, i, TOTAL_TOKENS) ? F_TOTAL : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Reads `"key":123,…}` at `i` (just after the `{`). Returns the counts and the index after the `}`; null on an
+ * unknown key or anything but plain integers.
+ */
+function usageObjectAt(buf: Uint8Array, i: number, end: number): { u: RawTokenUsage; next: number } | null {
   const u: RawTokenUsage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0 };
   for (;;) {
-    if (buf[i] !== 0x22) return null;
-    const k = ++i;
-    while (i < end && buf[i] !== 0x22) i++;
-    const key = String.fromCharCode.apply(null, buf.subarray(k, i) as unknown as number[]);
-    if (buf[++i] !== 0x3a) return null;
+    const field = fieldAt(buf, i);
+    if (!field) return null;
+    i += field[0].length;
     let v = 0;
-    let digits = 0;
-    for (i++; i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39; i++, digits++) v = v * 10 + buf[i]! - 0x30;
-    if (digits === 0 || digits > 15) return null;
-    if (key in u) u[key as keyof RawTokenUsage] = v;
-    if (buf[i] === 0x7d) return u;
+    const from = i;
+    for (; i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39; i++) v = v * 10 + buf[i]! - 0x30;
+    if (i === from || i - from > 15) return null;
+    if (field[1]) u[field[1]] = v;
+    if (buf[i] === 0x7d) return { u, next: i + 1 };
     if (buf[i] !== 0x2c) return null;
     i++;
   }
@@ -119,13 +174,27 @@ function usageObjectAt(buf: Uint8Array, i: number, end: number): RawTokenUsage |
  * Null when the line is not of the usual shape (the caller parses it instead).
  */
 export function tokenCountAt(buf: Uint8Array, start: number, end: number): { total: RawTokenUsage | null; last: RawTokenUsage | null } | null {
-  const info = find(buf, INFO, start, end);
+  // `{"type":"token_count","info":` follows the record type; searched for only when it does not.
+  const guess = buf.indexOf(0x69, start + 60); // the `i` of `"info"`, usually within a few bytes
+  const info = guess >= 0 && bytesAt(buf, guess - 1, INFO) ? guess - 1 : find(buf, INFO, start, end);
   if (info < 0) return null;
-  if (bytesAt(buf, info + INFO.length, NULL)) return { total: null, last: null };
-  const t = find(buf, TOTAL, info, end);
-  const l = find(buf, LAST, info, end);
-  const total = t < 0 ? null : usageObjectAt(buf, t + TOTAL.length, end);
-  const last = l < 0 ? null : usageObjectAt(buf, l + LAST.length, end);
-  if ((t >= 0 && !total) || (l >= 0 && !last) || (!total && !last)) return null;
-  return { total, last };
+  let i = info + INFO.length;
+  if (bytesAt(buf, i, NULL)) return { total: null, last: null };
+  if (buf[i] !== 0x7b) return null;
+  i++;
+  let total: RawTokenUsage | null = null;
+  let last: RawTokenUsage | null = null;
+  // `"total_token_usage":{…},"last_token_usage":{…}` in that order; anything else goes to the parser.
+  if (bytesAt(buf, i, TOTAL)) {
+    const t = usageObjectAt(buf, i + TOTAL.length, end);
+    if (!t) return null;
+    total = t.u;
+    i = t.next + (buf[t.next] === 0x2c ? 1 : 0);
+  }
+  if (bytesAt(buf, i, LAST)) {
+    const l = usageObjectAt(buf, i + LAST.length, end);
+    if (!l) return null;
+    last = l.u;
+  }
+  return total || last ? { total, last } : null;
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SessionInfo } from './sessionFiles';
+import type { CachedUsage } from './sessionUsage';
 
 /**
  * Bumped whenever what a head read extracts changes, so metadata cached by an older build is read again rather than
@@ -12,15 +13,27 @@ import type { SessionInfo } from './sessionFiles';
 export const INDEX_FORMAT = 2;
 
 const nullStr = z.string().nullable();
-const count = z.number().nonnegative();
-const wireUsage = z.object({ input_tokens: count, cached_input_tokens: count, output_tokens: count, reasoning_output_tokens: count });
+const isCount = (v: unknown): boolean => typeof v === 'number' && v >= 0;
+const isUsage = (v: unknown): boolean => {
+  if (v === null || typeof v !== 'object') return false;
+  const u = v as Record<string, unknown>;
+  return isCount(u.input_tokens) && isCount(u.cached_input_tokens) && isCount(u.output_tokens) && isCount(u.reasoning_output_tokens);
+};
+const isSlice = (v: unknown): boolean => {
+  if (v === null || typeof v !== 'object') return false;
+  const s = v as Record<string, unknown>;
+  return (s.model === null || typeof s.model === 'string') && typeof s.day === 'string' && isUsage(s.usage);
+};
 
-/** A session's token usage (format 2). */
-const wireCachedUsage = z.object({
-  zone: z.string(),
-  total: wireUsage.nullable(),
-  slices: z.array(z.object({ model: nullStr, day: z.string(), usage: wireUsage })),
-  last_activity: nullStr,
+/**
+ * A session's token usage (format 2), checked in place: a zod object schema would copy every slice of 10,000
+ * sessions, which costs more than the rest of a warm start.
+ */
+const wireCachedUsage = z.custom<CachedUsage>((v) => {
+  if (v === null || typeof v !== 'object') return false;
+  const u = v as Record<string, unknown>;
+  return typeof u.zone === 'string' && (u.total === null || isUsage(u.total)) && Array.isArray(u.slices) && u.slices.every(isSlice) &&
+    (u.last_activity === null || typeof u.last_activity === 'string');
 });
 
 const wireSessionInfo = z.object({

@@ -31,7 +31,8 @@ function env(io: CliIo): Record<string, string | undefined> {
 export async function openIndex(values: { 'codex-home'?: string; 'no-cache'?: boolean }, io: CliIo, refresh: RefreshOptions = {}): Promise<SessionIndex> {
   const codexHome = path.resolve(io.cwd, resolveCodexHome(values['codex-home'], env(io)));
   const cacheFile = values['no-cache'] ? null : defaultCacheFile(codexHome, env(io));
-  const index = new SessionIndex({ codexHome, cacheFile });
+  // A one-shot process: blocking file calls cost less, and nothing else waits on this event loop.
+  const index = new SessionIndex({ codexHome, cacheFile, io: 'sync' });
   await index.refresh(refresh);
   try {
     await index.save();

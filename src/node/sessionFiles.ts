@@ -1,4 +1,4 @@
-import type { Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,24 +32,24 @@ export function resolveCodexHome(setting: string | undefined, env: Record<string
   return home === '~' || home.startsWith('~/') ? path.join(os.homedir(), home.slice(2)) : home;
 }
 
-async function dir(p: string): Promise<Dirent[]> {
+async function dir(p: string, sync: boolean): Promise<Dirent[]> {
   try {
-    return await readdir(p, { withFileTypes: true });
+    return sync ? readdirSync(p, { withFileTypes: true }) : await readdir(p, { withFileTypes: true });
   } catch {
     return [];
   }
 }
 
 /** Folders of rollouts below a top folder: itself (the oldest CLIs wrote flat) and `YYYY/MM/DD` (any depth ≤ 3). */
-async function walk(top: string, archived: boolean, depth: number, out: SessionFile[]): Promise<void> {
-  const entries = await dir(top);
+async function walk(top: string, archived: boolean, depth: number, out: SessionFile[], sync = false): Promise<void> {
+  const entries = await dir(top, sync);
   const subdirs: Promise<void>[] = [];
   for (const e of entries) {
     if (e.isFile() || e.isSymbolicLink()) {
       const name = parseRolloutFileName(e.name);
       if (name) out.push({ path: path.join(top, e.name), id: name.id, local_time: name.local_time, archived });
     } else if (e.isDirectory() && depth < 3) {
-      subdirs.push(walk(path.join(top, e.name), archived, depth + 1, out));
+      subdirs.push(walk(path.join(top, e.name), archived, depth + 1, out, sync));
     }
   }
   await Promise.all(subdirs);
@@ -57,12 +57,13 @@ async function walk(top: string, archived: boolean, depth: number, out: SessionF
 
 /**
  * Every rollout file of a `CODEX_HOME` (`sessions/` and, unless told otherwise, `archived_sessions/`), newest first,
- * from directory listings alone: the skeleton of the history tree, fast even for 10,000+ sessions.
+ * from directory listings alone: the skeleton of the history tree, fast even for 10,000+ sessions. `sync` lists with
+ * blocking calls (see `SessionIndexOptions.io`).
  */
-export async function listSessionFiles(codexHome: string, opts: { archived?: boolean } = {}): Promise<SessionFile[]> {
+export async function listSessionFiles(codexHome: string, opts: { archived?: boolean; sync?: boolean } = {}): Promise<SessionFile[]> {
   const out: SessionFile[] = [];
-  await walk(path.join(codexHome, 'sessions'), false, 0, out);
-  if (opts.archived !== false) await walk(path.join(codexHome, 'archived_sessions'), true, 0, out);
+  await walk(path.join(codexHome, 'sessions'), false, 0, out, opts.sync);
+  if (opts.archived !== false) await walk(path.join(codexHome, 'archived_sessions'), true, 0, out, opts.sync);
   // File names hold local time in a sortable form; comparing text keeps 10,000 entries cheap.
   return out.sort((a, b) => (a.local_time < b.local_time ? 1 : a.local_time > b.local_time ? -1 : a.path < b.path ? -1 : 1));
 }

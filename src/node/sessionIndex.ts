@@ -1,7 +1,8 @@
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseRolloutFileName } from '../core/rolloutSession';
-import { DEFAULT_HEAD_BYTES, readRolloutHead } from './rolloutReader';
+import { DEFAULT_HEAD_BYTES, readRolloutHead, type RolloutHead } from './rolloutReader';
 import { loadSessionCache, saveSessionCache } from './sessionCache';
 import { listSessionFiles, sessionTimeMs, type SessionFile, type SessionInfo } from './sessionFiles';
 import { currentZone, readRolloutHeadAndUsage, readRolloutUsage, type CachedUsage } from './sessionUsage';
@@ -18,6 +19,11 @@ export interface SessionIndexOptions {
   concurrency?: number;
   /** Include `archived_sessions/` (default true). */
   archived?: boolean;
+  /**
+   * `sync`: stat and read files with blocking calls (a few times cheaper per file than the thread pool's round
+   * trips). For one-shot processes such as the command line; the default `async` never blocks the event loop.
+   */
+  io?: 'async' | 'sync';
 }
 
 /** Progress of {@link SessionIndex.refresh}. */
@@ -48,6 +54,8 @@ export interface RefreshOptions {
 
 /** Counters of one refresh. */
 interface Counters {
+  /** The time zone usage days are computed in during this refresh. */
+  zone: string;
   /** Heads read (new or rewritten files). */
   read: number;
   /** Files read whole for their usage. */
@@ -68,11 +76,6 @@ export interface IndexChanges {
   removed: string[];
 }
 
-/** Whether cached usage is there and its days were computed in this process's time zone. */
-function usageCurrent(u: CachedUsage | undefined): boolean {
-  return u !== undefined && u.zone === currentZone();
-}
-
 async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -88,7 +91,9 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
  * The session history of one `CODEX_HOME`. The skeleton ({@link scan}) comes from file names alone, at once;
  * {@link refresh} then fills in metadata from a bounded head read of each file, reusing cached metadata for files
  * whose size and mtime are unchanged (a warm start only stats) and for files that merely grew once their head was
- * fully read. {@link update} handles single files a watcher reports. Nothing here needs VS Code.
+ * fully read. {@link update} handles single files a watcher reports. With `usage: true` it also keeps each session's
+ * exact token usage (`SessionInfo.usage`), read whole once per version of a file and kept in the same cache (see
+ * `usageForSessions`). Nothing here needs VS Code.
  */
 export class SessionIndex {
   private readonly byPath = new Map<string, SessionInfo>();
@@ -111,7 +116,7 @@ export class SessionIndex {
 
   /** The skeleton: every rollout file, newest first, from directory listings only. */
   scan(): Promise<SessionFile[]> {
-    return listSessionFiles(this.opts.codexHome, { archived: this.opts.archived });
+    return listSessionFiles(this.opts.codexHome, { archived: this.opts.archived, sync: this.opts.io === 'sync' });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -131,14 +136,14 @@ export class SessionIndex {
   private async refreshFile(file: SessionFile, counters: Counters, usage = false): Promise<'added' | 'changed' | 'same' | null> {
     let st;
     try {
-      st = await stat(file.path);
+      st = this.opts.io === 'sync' ? statSync(file.path) : await stat(file.path);
     } catch {
       return null;
     }
     const old = this.byPath.get(file.path);
     try {
       if (old && old.size === st.size && old.mtime_ms === st.mtimeMs) {
-        if (usage && !usageCurrent(old.usage)) this.set({ ...old, usage: await this.readUsage(file.path, st.size, counters) });
+        if (usage && old.usage?.zone !== counters.zone) this.set({ ...old, usage: await this.readUsage(file.path, st.size, counters) });
         return 'same';
       }
       if (old && old.complete && st.size > old.size) {
@@ -151,7 +156,7 @@ export class SessionIndex {
       let s, complete, fresh: CachedUsage | undefined;
       if (usage) {
         counters.usageRead++;
-        ({ head: { session: s, complete }, usage: fresh } = await readRolloutHeadAndUsage(file.path, this.headBytes, { size: st.size }));
+        ({ head: { session: s, complete }, usage: fresh } = await this.readHeadAndUsage(file.path, st.size, counters));
       } else ({ session: s, complete } = await readRolloutHead(file.path, { maxBytes: this.headBytes }));
       this.set({
         ...file,
@@ -181,7 +186,11 @@ export class SessionIndex {
 
   private readUsage(file: string, size: number, counters: Counters): Promise<CachedUsage> {
     counters.usageRead++;
-    return readRolloutUsage(file, { size });
+    return readRolloutUsage(file, { size, zone: counters.zone, sync: this.opts.io === 'sync' });
+  }
+
+  private readHeadAndUsage(file: string, size: number, counters: Counters): Promise<{ head: RolloutHead; usage: CachedUsage }> {
+    return readRolloutHeadAndUsage(file, this.headBytes, { size, zone: counters.zone, sync: this.opts.io === 'sync' });
   }
 
   /**
@@ -203,7 +212,7 @@ export class SessionIndex {
       changes.removed.push(p);
       this.dirty = true;
     }
-    const counters: Counters = { read: 0, usageRead: 0 };
+    const counters: Counters = { zone: currentZone(), read: 0, usageRead: 0 };
     let done = 0;
     await mapLimit(
       files,
@@ -229,7 +238,7 @@ export class SessionIndex {
   private async updateFiles(paths: readonly string[], usage: boolean): Promise<IndexChanges> {
     await this.loadCache();
     const changes: IndexChanges = { added: [], changed: [], removed: [] };
-    const counters: Counters = { read: 0, usageRead: 0 };
+    const counters: Counters = { zone: currentZone(), read: 0, usageRead: 0 };
     for (const p of paths) {
       const name = parseRolloutFileName(path.basename(p));
       if (!name) continue;

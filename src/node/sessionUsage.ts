@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import { RolloutParser } from '../core/rolloutParser';
 import { headComplete } from '../core/rolloutSession';
@@ -29,20 +30,35 @@ const readFd = (fd: number, buf: Buffer, at: number, length: number, pos: number
 const closeFd = (fd: number): Promise<void> => new Promise((res) => fs.close(fd, () => res()));
 const statFd = (fd: number): Promise<number> => new Promise((res, rej) => fs.fstat(fd, (e, st) => (e ? rej(e) : res(st.size))));
 
+/** Read buffers for reuse: allocating one per file (10,000 of them) keeps the garbage collector busy. */
+const spare: Buffer[] = [];
+
+function takeBuffer(size: number): Buffer {
+  const at = spare.findIndex((b) => b.length >= size);
+  if (at >= 0) return spare.splice(at, 1)[0]!;
+  if (spare.length >= 32) spare.shift();
+  return Buffer.allocUnsafe(Math.max(size, 256 * 1024));
+}
+
 /**
  * Calls `fn` with the file's bytes: at once for files up to {@link WHOLE_FILE} (one read of the size the caller
  * stat'ed), else chunk by chunk. Plain descriptors rather than `FileHandle`s: for 10,000 small files the promise
  * API's open/close costs more than the reading.
  */
-async function eachChunk(file: string, size: number | undefined, fn: (chunk: Uint8Array) => void, signal?: AbortSignal): Promise<void> {
+async function eachChunk(file: string, size: number | undefined, fn: (chunk: Uint8Array) => void, signal?: AbortSignal, sync = false): Promise<void> {
+  if (sync) return eachChunkSync(file, size, fn, signal);
   const fd = await openFd(file);
   try {
     const known = size ?? (await statFd(fd));
     if (known <= WHOLE_FILE) {
-      const buf = Buffer.allocUnsafe(known);
-      let got = 0;
-      for (let n = -1; got < known && n !== 0; got += n) n = await readFd(fd, buf, got, known - got, got);
-      fn(buf.subarray(0, got));
+      const buf = takeBuffer(known);
+      try {
+        let got = 0;
+        for (let n = -1; got < known && n !== 0; got += n) n = await readFd(fd, buf, got, known - got, got);
+        fn(buf.subarray(0, got));
+      } finally {
+        spare.push(buf);
+      }
       return;
     }
     const buf = Buffer.allocUnsafe(CHUNK);
@@ -58,18 +74,49 @@ async function eachChunk(file: string, size: number | undefined, fn: (chunk: Uin
   }
 }
 
+/** {@link eachChunk} with blocking calls. */
+function eachChunkSync(file: string, size: number | undefined, fn: (chunk: Uint8Array) => void, signal?: AbortSignal): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const known = size ?? fs.fstatSync(fd).size;
+    const whole = known <= WHOLE_FILE;
+    const buf = takeBuffer(whole ? known : CHUNK);
+    try {
+      if (whole) {
+        let got = 0;
+        for (let n = -1; got < known && n !== 0; got += n) n = fs.readSync(fd, buf, got, known - got, got);
+        fn(buf.subarray(0, got));
+        return;
+      }
+      for (let pos = 0, n = -1; n !== 0; pos += n) {
+        signal?.throwIfAborted();
+        n = fs.readSync(fd, buf, 0, CHUNK, pos);
+        if (n > 0) fn(buf.subarray(0, n));
+      }
+    } finally {
+      spare.push(buf);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Options of the readers below. */
 export interface UsageReadOptions {
   /** The file's size, when the caller just stat'ed it (saves a stat; what is read is this many bytes). */
   size?: number;
+  /** `currentZone()`, when the caller reads many files. */
+  zone?: string;
+  /** Read with blocking calls (see `SessionIndexOptions.io`). */
+  sync?: boolean;
   signal?: AbortSignal;
 }
 
 /** The exact token usage of a rollout file (read whole, once). Throws only when the file cannot be read. */
 export async function readRolloutUsage(file: string, opts: UsageReadOptions = {}): Promise<CachedUsage> {
-  const scanner = new RolloutUsageScanner();
-  await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal);
-  return { ...scanner.end(), zone: currentZone() };
+  const scanner = new RolloutUsageScanner({ decode });
+  await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal, opts.sync);
+  return { ...scanner.end(), zone: opts.zone ?? currentZone() };
 }
 
 /**
@@ -80,15 +127,55 @@ export async function readRolloutHeadAndUsage(file: string, headBytes: number, o
   const parser = new RolloutParser();
   let bytes = 0;
   let complete = false;
-  const headLines = (text: string, size: number): boolean => {
-    bytes += size + 1;
+  const headLines = (buf: Uint8Array, start: number, end: number): boolean => {
+    bytes += end - start + 1;
     if (bytes > headBytes) return false; // a line past the budget is not parsed, as in readRolloutHead
+    const text = headText(asBuffer(buf), start, end);
+    if (text === null) return true;
     parser.push(text);
     complete = headComplete(parser.session);
     return !complete;
   };
-  const scanner = new RolloutUsageScanner({ headLines });
-  await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal);
-  const usage = { ...scanner.end(), zone: currentZone() };
+  const scanner = new RolloutUsageScanner({ headLines, decode });
+  await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal, opts.sync);
+  const usage = { ...scanner.end(), zone: opts.zone ?? currentZone() };
   return { head: { session: parser.session, bytes: Math.min(bytes, headBytes), complete }, usage };
+}
+
+const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.length));
+
+/** UTF-8 of `buf[start, end)`; pure ASCII (most lines) as Latin-1, which V8 turns into a string many times faster. */
+function decode(u: Uint8Array, start: number, end: number): string {
+  const buf = asBuffer(u);
+  return isAscii(buf.subarray(start, end)) ? buf.toString('latin1', start, end) : buf.toString('utf8', start, end);
+}
+
+const SESSION_META = Buffer.from('"type":"session_meta"');
+const BASE_INSTRUCTIONS = Buffer.from(',"base_instructions":');
+/** Lines the head parser gets nothing from: instruction messages and 0.169's world state (kilobytes each). */
+const HEAD_SKIP = [Buffer.from('"type":"world_state"'), Buffer.from('"role":"developer"'), Buffer.from('"role":"system"')];
+/** How far into a line its record type (and a message's role) appear. */
+const HEAD_WINDOW = 240;
+
+/**
+ * The text of a head line for the parser, or null for a line it has no use for. A `session_meta` is cut before its
+ * `base_instructions` (up to ~20 KB of text, after every field the head needs): decoding and parsing that text is
+ * most of the cost of a head.
+ */
+function headText(buf: Buffer, start: number, end: number): string | null {
+  const window = buf.subarray(start, Math.min(end, start + HEAD_WINDOW));
+  if (HEAD_SKIP.some((b) => window.includes(b))) return null;
+  if (window.includes(SESSION_META)) {
+    const cut = buf.subarray(start, end).indexOf(BASE_INSTRUCTIONS);
+    if (cut > 0) {
+      const text = `${decode(buf, start, start + cut)}}}`;
+      try {
+        JSON.parse(text);
+        return text;
+      } catch {
+        // not the usual shape: the whole line
+      }
+    }
+  }
+  return decode(buf, start, end);
 }

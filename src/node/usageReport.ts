@@ -1,6 +1,6 @@
 import { PRICES_CHECKED, PriceBook, missingPriceHint, type PricingOverrides } from '../core/pricing';
 import { localDay } from '../core/rolloutUsage';
-import { addUsage, emptyUsage } from '../core/usage';
+import { emptyUsage } from '../core/usage';
 import type { Usage } from '../shared/threadModel';
 import type { SessionInfo } from './sessionFiles';
 import type { SessionIndex } from './sessionIndex';
@@ -64,6 +64,7 @@ export interface UsageReport {
 export const COST_BASIS = 'API-equivalent estimate at list prices (ChatGPT plans are not billed per token)';
 
 interface Acc {
+  /** Counted in place (thousands of slices: no object per addition). */
   usage: Usage;
   usd: number;
   unpriced: Map<string | null, Usage>;
@@ -73,12 +74,23 @@ interface Acc {
 
 const newAcc = (): Acc => ({ usage: emptyUsage(), usd: 0, unpriced: new Map(), sessions: new Set(), models: new Set() });
 
+function addInto(into: Usage, u: Usage): void {
+  into.input_tokens += u.input_tokens;
+  into.cached_input_tokens += u.cached_input_tokens;
+  into.output_tokens += u.output_tokens;
+  into.reasoning_output_tokens += u.reasoning_output_tokens;
+}
+
 function take(acc: Acc, usage: Usage, model: string | null, usd: number | null, session: string): void {
-  acc.usage = addUsage(acc.usage, usage);
+  addInto(acc.usage, usage);
   acc.sessions.add(session);
   if (model) acc.models.add(model);
   if (usd !== null) acc.usd += usd;
-  else acc.unpriced.set(model, addUsage(acc.unpriced.get(model) ?? emptyUsage(), usage));
+  else {
+    let u = acc.unpriced.get(model);
+    if (!u) acc.unpriced.set(model, (u = emptyUsage()));
+    addInto(u, usage);
+  }
 }
 
 function figures(acc: Acc): UsageFigures {
@@ -143,8 +155,10 @@ function sortRows(rows: UsageRow[], by: UsageGrouping, info: Map<string, Session
   if (by === 'day') rows.sort((a, b) => ('day' in a && 'day' in b ? (a.day < b.day ? -1 : 1) : 0));
   else if (by === 'model') rows.sort((a, b) => (b.cost_usd ?? -1) - (a.cost_usd ?? -1) || b.input_tokens + b.output_tokens - (a.input_tokens + a.output_tokens));
   else {
-    const t = (r: UsageRow): number => ('path' in r ? sessionTimeMs(info.get(r.path)!) : 0);
-    rows.sort((a, b) => t(a) - t(b));
+    // Keys computed once: parsing dates inside the comparator would do it 20 times per row.
+    const keyed = rows.map((r) => ({ r, t: 'path' in r ? sessionTimeMs(info.get(r.path)!) : 0 }));
+    keyed.sort((a, b) => a.t - b.t);
+    keyed.forEach((k, i) => (rows[i] = k.r));
   }
 }
 
