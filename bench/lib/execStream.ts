@@ -29,7 +29,7 @@ export interface GeneratedStream {
 }
 
 /** A small deterministic PRNG (mulberry32), so every run benchmarks the same bytes. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -75,7 +75,8 @@ const COMMANDS = [
   "/bin/bash -lc 'git log --stat -n 200'",
 ];
 
-interface Pool {
+/** Text that synthetic command outputs are cut from. */
+export interface Pool {
   text: string;
   /** Offset of every line start in `text`. */
   starts: number[];
@@ -85,7 +86,7 @@ interface Pool {
  * Two ~1 MB pools of realistic command output: plain ASCII (listings, grep hits, compiler errors, stack traces, JSON,
  * git log) and "rich" test/build logs with ANSI colours and non-ASCII marks, which V8 keeps as two-byte strings.
  */
-function outputPools(rand: () => number): { ascii: Pool; rich: Pool } {
+export function outputPools(rand: () => number): { ascii: Pool; rich: Pool } {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const n = (max: number): number => Math.floor(rand() * max);
   const file = (): string => `src/${pick(WORDS)}/${pick(WORDS)}${pick(['', 'Family', 'Model', 'View'])}.ts`;

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scanRolloutUsage } from '../../../src/core/rolloutUsage';
+import { readRolloutHead } from '../../../src/node/rolloutReader';
+import { readRolloutHeadAndUsage, readRolloutUsage } from '../../../src/node/sessionUsage';
+import { corpusRollouts } from '../../helpers/codexHome';
+import { corpusAvailable } from '../../helpers/corpus';
+
+(corpusAvailable() ? describe : describe.skip)('reading rollout usage from disk', () => {
+  it('async and blocking reads give the scanner\'s figures, and one read gives the same head as readRolloutHead', async () => {
+    for (const r of corpusRollouts()) {
+      const expected = scanRolloutUsage(readFileSync(r.file));
+      for (const sync of [false, true]) {
+        const { zone, ...usage } = await readRolloutUsage(r.file, { sync });
+        assert.deepEqual(usage, expected, r.file);
+        assert.equal(typeof zone, 'string');
+        const both = await readRolloutHeadAndUsage(r.file, 1024 * 1024, { sync });
+        const head = await readRolloutHead(r.file);
+        assert.deepEqual(both.head.session, head.session, r.file);
+        assert.equal(both.head.complete, head.complete, r.file);
+        assert.deepEqual(both.usage.total, expected.total);
+      }
+    }
+  });
+
+  it('reads files larger than one read in chunks, and keeps the head budget', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'codex-usage-big-'));
+    try {
+      const main = corpusRollouts().find((r) => r.version === '0.169.0' && r.run === 'sessions')!.file;
+      const lines = readFileSync(main, 'utf8').split('\n').filter(Boolean);
+      // 20 MB of tool output between the head and the token records.
+      const big = JSON.stringify({ timestamp: '2026-11-21T08:08:12.600Z', type: 'response_item', payload: { type: 'function_call_output', call_id: 'x', output: 'y'.repeat(20 * 1024 * 1024) } });
+      const file = path.join(dir, 'rollout-2026-11-21T08-08-12-01a1fd26-0fa6-7ee1-8045-917ff34d0510.jsonl');
+      writeFileSync(file, [...lines.slice(0, 12), big, ...lines.slice(12)].join('\n') + '\n');
+      const expected = { input_tokens: 21066, cached_input_tokens: 2100, output_tokens: 135, reasoning_output_tokens: 45 };
+      for (const sync of [false, true]) {
+        assert.deepEqual((await readRolloutUsage(file, { sync })).total, expected);
+        const both = await readRolloutHeadAndUsage(file, 4096, { sync }); // a budget smaller than the session_meta line
+        assert.deepEqual(both.usage.total, expected);
+        assert.equal(both.head.complete, false);
+        assert.equal(both.head.session.title, null);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
