@@ -107,6 +107,12 @@ export class CallRegistry {
       append = true;
     }
     if (!entry || entry.kind === 'stdin') return;
+    if (entry.kind === 'command' && entry.authoritative && entry.item.exit_code !== null && entry.item.status !== 'in_progress') {
+      // The CLI's own record (0.169's CommandExecution, written first) already gave the output and the exit code, and
+      // a finished process has no session for write_stdin: parsing a large output only to drop it is wasted.
+      this.done(entry);
+      return;
+    }
     const o = parseToolOutput(raw);
     if (entry.kind === 'command') {
       const item = entry.item;

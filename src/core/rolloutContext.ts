@@ -12,6 +12,18 @@ type MessageKind = 'user' | 'agent' | 'reasoning';
 /** How many unmatched texts per kind and source are remembered for de-duplication. */
 const ECHO_MEMORY = 32;
 
+/**
+ * A deep copy of plain data (objects, arrays, primitives) that shares the strings: they are immutable, and
+ * `structuredClone` copied every command output once more for each event that carries it.
+ */
+function copyData<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyData) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in v) out[k] = copyData(v[k]);
+  return out as T;
+}
+
 function norm(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
@@ -205,7 +217,7 @@ export class RolloutContext {
       this.turnHasOutput = true;
       this.lastError = null;
     }
-    this.out.push({ type, item: structuredClone(item) });
+    this.out.push({ type, item: copyData(item) });
   }
 
   /** Records a cwd the file states, keeping the session's first. */

@@ -3,6 +3,8 @@ import type { CallRegistry } from './rolloutCalls';
 import { tokenCountUsage, type RolloutContext } from './rolloutContext';
 import type { Problem } from './rolloutItems';
 import {
+  fastParse,
+  guards,
   wireCommandItem,
   wireFileChangeItem,
   wireMessageTurnItem,
@@ -58,30 +60,30 @@ function partTexts(parts: readonly { text?: string | null }[] | null | undefined
 
 /** 0.169's `item_completed`: turn items with PascalCase types, which replace the older message events. */
 function turnItem(ctx: RolloutContext, calls: CallRegistry, payload: unknown): Problem | null {
-  const env = wireTurnItemEvent.safeParse(payload);
+  const env = fastParse(wireTurnItemEvent, guards.turnItemEvent, payload);
   if (!env.success) return invalid('item_completed');
   const item = env.data.item;
   const id = String(item.id);
   switch (item.type) {
     case 'UserMessage': {
-      const text = partTexts(wireMessageTurnItem.safeParse(item).data?.content).join('\n\n');
+      const text = partTexts(fastParse(wireMessageTurnItem, guards.messageTurnItem, item).data?.content).join('\n\n');
       if (text && !isInjectedContext(text)) ctx.prompt(text, 'event');
       return null;
     }
     case 'AgentMessage': {
-      const text = partTexts(wireMessageTurnItem.safeParse(item).data?.content).join('');
+      const text = partTexts(fastParse(wireMessageTurnItem, guards.messageTurnItem, item).data?.content).join('');
       if (text) ctx.agentText('agent_message', [text], 'event');
       return null;
     }
     case 'Reasoning': {
-      const p = wireReasoningTurnItem.safeParse(item);
+      const p = fastParse(wireReasoningTurnItem, guards.reasoningTurnItem, item);
       if (!p.success) return invalid('Reasoning item');
       const parts = (p.data.summary_text ?? []).filter((t) => t.trim() !== '');
       if (parts.length) ctx.agentText('reasoning', parts, 'event');
       return null;
     }
     case 'CommandExecution': {
-      const p = wireCommandItem.safeParse(item);
+      const p = fastParse(wireCommandItem, guards.commandItem, item);
       if (!p.success) return invalid('CommandExecution item');
       const d = p.data;
       const command = typeof d.command === 'string' ? d.command : d.command ? shellJoin(d.command) : undefined;
@@ -90,7 +92,7 @@ function turnItem(ctx: RolloutContext, calls: CallRegistry, payload: unknown): P
       return null;
     }
     case 'FileChange': {
-      const p = wireFileChangeItem.safeParse(item);
+      const p = fastParse(wireFileChangeItem, guards.fileChangeItem, item);
       if (!p.success) return invalid('FileChange item');
       calls.patchRecord(id, { changes: p.data.changes, status: p.data.status });
       return null;
@@ -210,7 +212,7 @@ export function mapRolloutEvent(ctx: RolloutContext, calls: CallRegistry, msg: R
     case 'item_completed':
       return turnItem(ctx, calls, msg);
     case 'thread_settings_applied': {
-      const p = wireThreadSettings.safeParse(msg);
+      const p = fastParse(wireThreadSettings, guards.threadSettings, msg);
       if (!p.success) return invalid(msg.type);
       const { model, cwd } = p.data.thread_settings;
       if (model) ctx.out.push({ type: 'thread.meta', meta: { model } });

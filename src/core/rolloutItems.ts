@@ -1,6 +1,8 @@
 import type { CallRegistry } from './rolloutCalls';
 import type { RolloutContext } from './rolloutContext';
 import {
+  fastParse,
+  guards,
   wireCallOutput,
   wireCustomToolCall,
   wireFunctionCall,
@@ -45,7 +47,7 @@ function parseArgs(raw: unknown): Record<string, unknown> | null {
 const ENV_CWD = /<cwd>([^<]+)<\/cwd>/;
 
 function message(ctx: RolloutContext, payload: unknown): Problem | null {
-  const p = wireMessageItem.safeParse(payload);
+  const p = fastParse(wireMessageItem, guards.message, payload);
   if (!p.success) return invalid('message');
   const { role, content } = p.data;
   if (role === 'user') {
@@ -66,7 +68,7 @@ function message(ctx: RolloutContext, payload: unknown): Problem | null {
 }
 
 function functionCall(calls: CallRegistry, payload: unknown): Problem | null {
-  const p = wireFunctionCall.safeParse(payload);
+  const p = fastParse(wireFunctionCall, guards.functionCall, payload);
   if (!p.success) return invalid('function_call');
   const { name, call_id: callId } = p.data;
   const args = parseArgs(p.data.arguments);
@@ -85,7 +87,7 @@ function functionCall(calls: CallRegistry, payload: unknown): Problem | null {
     }
   }
   if (name === 'update_plan') {
-    const plan = wirePlanArgs.safeParse(args);
+    const plan = fastParse(wirePlanArgs, guards.planArgs, args);
     if (plan.success) {
       calls.plan(callId, plan.data);
       return null;
@@ -109,7 +111,7 @@ export function mapResponseItem(ctx: RolloutContext, calls: CallRegistry, payloa
     case 'message':
       return message(ctx, payload);
     case 'reasoning': {
-      const p = wireReasoningItem.safeParse(payload);
+      const p = fastParse(wireReasoningItem, guards.reasoning, payload);
       if (!p.success) return invalid('reasoning');
       const parts = texts(p.data.summary);
       ctx.agentText('reasoning', parts.length ? parts : texts(p.data.content), 'response');
@@ -118,7 +120,7 @@ export function mapResponseItem(ctx: RolloutContext, calls: CallRegistry, payloa
     case 'function_call':
       return functionCall(calls, payload);
     case 'custom_tool_call': {
-      const p = wireCustomToolCall.safeParse(payload);
+      const p = fastParse(wireCustomToolCall, guards.functionCall, payload);
       if (!p.success) return invalid('custom_tool_call');
       if (p.data.name === 'apply_patch' && typeof p.data.input === 'string') calls.patch(p.data.call_id, p.data.input);
       else calls.tool(p.data.call_id, p.data.name, p.data.input);
@@ -135,7 +137,7 @@ export function mapResponseItem(ctx: RolloutContext, calls: CallRegistry, payloa
     case 'function_call_output':
     case 'custom_tool_call_output':
     case 'local_shell_call_output': {
-      const p = wireCallOutput.safeParse(payload);
+      const p = fastParse(wireCallOutput, guards.callOutput, payload);
       if (!p.success) return invalid(payload.type);
       calls.output(p.data.call_id, p.data.output);
       return null;

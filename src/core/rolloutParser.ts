@@ -1,10 +1,10 @@
-import type { ThreadEvent } from '../shared/threadModel';
+import type { ThreadEvent, ThreadMeta } from '../shared/threadModel';
 import { CallRegistry } from './rolloutCalls';
 import { RolloutContext } from './rolloutContext';
 import { mapRolloutEvent } from './rolloutEvents';
 import { mapResponseItem, type Problem } from './rolloutItems';
 import { sessionSourceOf, type RolloutFamily, type RolloutSession } from './rolloutSession';
-import { wireBareHeader, wireRolloutEnvelope, wireSessionMeta, wireTokenUsageRecord, wireTurnContext } from './rolloutWire';
+import { fastParse, guards, wireBareHeader, wireRolloutEnvelope, wireSessionMeta, wireTokenUsageRecord, wireTurnContext } from './rolloutWire';
 import { usageFromWire } from './usage';
 import { atLeast, parseCliVersion } from './version';
 
@@ -91,7 +91,7 @@ export class RolloutParser {
       else if (wireBareHeader.safeParse(obj).success && obj.type === undefined) s.family = 'instructions' in obj || 'git' in obj ? 'state' : 'bare';
     }
     if (s.family === 'envelope') {
-      const env = wireRolloutEnvelope.safeParse(obj);
+      const env = fastParse(wireRolloutEnvelope, guards.envelope, obj);
       if (!env.success) return { kind: 'unknown_event', reason: 'not a rollout record (no type and payload)' };
       this.ctx.timestamp = env.data.timestamp ?? null;
       return this.mapRecord(env.data.type, env.data.payload);
@@ -124,24 +124,24 @@ export class RolloutParser {
         if (!isObj(payload) || typeof payload.type !== 'string') return { kind: 'skipped_line', reason: 'event_msg without a type' };
         return mapRolloutEvent(ctx, this.calls, payload as Record<string, unknown> & { type: string });
       case 'turn_context': {
-        const p = wireTurnContext.safeParse(payload);
+        const p = fastParse(wireTurnContext, guards.turnContext, payload);
         if (!p.success) return { kind: 'skipped_line', reason: 'turn_context: unexpected shape' };
         const d = p.data;
         const sandbox = isObj(d.sandbox_policy) ? (d.sandbox_policy.type ?? d.sandbox_policy.mode) : d.sandbox_policy;
-        const meta = {
-          ...(d.model ? { model: d.model } : {}),
-          ...(d.cwd ? { cwd: d.cwd } : {}),
-          ...(typeof d.approval_policy === 'string' ? { approval: d.approval_policy } : {}),
-          ...(typeof sandbox === 'string' ? { sandbox } : {}),
-          ...(d.effort ? { reasoning_effort: d.effort } : {}),
-        };
+        // Assigned field by field: 0.100 writes six turn_context records a turn, and spreads showed in profiles.
+        const meta: ThreadMeta = {};
+        if (d.model) meta.model = d.model;
+        if (d.cwd) meta.cwd = d.cwd;
+        if (typeof d.approval_policy === 'string') meta.approval = d.approval_policy;
+        if (typeof sandbox === 'string') meta.sandbox = sandbox;
+        if (d.effort) meta.reasoning_effort = d.effort;
         ctx.session.model ??= d.model ?? null;
         ctx.setCwd(d.cwd);
         if (Object.keys(meta).length) ctx.out.push({ type: 'thread.meta', meta });
         return null;
       }
       case 'token_usage_record': {
-        const p = wireTokenUsageRecord.safeParse(payload);
+        const p = fastParse(wireTokenUsageRecord, guards.tokenUsageRecord, payload);
         const total = p.success ? usageFromWire(p.data.thread_token_usage) : null;
         const e = total ? ctx.usage.total(total, 'record', ctx.timestamp) : null;
         if (e) ctx.out.push(e);

@@ -105,23 +105,35 @@ export function parseToolOutput(raw: unknown): ToolOutput {
   return parseHeaders(text);
 }
 
+/** The line of `text` that starts at `at`, and where the next one starts (past the end: no next line). */
+function lineAt(text: string, at: number): { line: string; next: number } {
+  const nl = text.indexOf('\n', at);
+  return nl === -1 ? { line: text.slice(at), next: text.length + 1 } : { line: text.slice(at, nl), next: nl + 1 };
+}
+
 function parseHeaders(text: string): ToolOutput {
-  const lines = text.split('\n');
+  // Only the first lines are looked at: splitting a 500 KB output into lines to read 5 of them cost a tenth of a replay.
   let exitCode: number | null = null;
   let durationMs: number | undefined;
   let runningSession: number | undefined;
+  let at = 0;
   let i = 0;
-  for (; i < lines.length && i < 8; i++) {
-    const m = HEADER.exec(lines[i]!);
+  for (; at <= text.length && i < 8; i++) {
+    const { line, next } = lineAt(text, at);
+    const m = HEADER.exec(line);
     if (!m) break;
+    at = next;
     const value = m[2]!.trim();
     if (m[1] === 'Exit code' || m[1] === 'Process exited with code') exitCode = Number.parseInt(value, 10);
     else if (m[1] === 'Wall time') durationMs = Math.round(Number.parseFloat(value) * 1000);
     else if (m[1] === 'Process running with session ID') runningSession = Number.parseInt(value, 10);
   }
   const headers = i > 0;
-  if (headers && lines[i] === 'Output:') i++;
-  const body = headers ? lines.slice(i).join('\n') : text;
+  if (headers && at <= text.length) {
+    const { line, next } = lineAt(text, at);
+    if (line === 'Output:') at = next;
+  }
+  const body = headers ? text.slice(at) : text;
   return {
     text: body,
     exitCode: Number.isFinite(exitCode) ? exitCode : null,

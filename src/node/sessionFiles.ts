@@ -47,9 +47,11 @@ async function walk(top: string, archived: boolean, depth: number, out: SessionF
   for (const e of entries) {
     if (e.isFile() || e.isSymbolicLink()) {
       const name = parseRolloutFileName(e.name);
-      if (name) out.push({ path: path.join(top, e.name), id: name.id, local_time: name.local_time, archived });
+      // `top` is normalized and a listed name holds no separator: plain concatenation is what path.join would
+      // return, at a fraction of its cost over 10,000 files.
+      if (name) out.push({ path: `${top}${path.sep}${e.name}`, id: name.id, local_time: name.local_time, archived });
     } else if (e.isDirectory() && depth < 3) {
-      subdirs.push(walk(path.join(top, e.name), archived, depth + 1, out, sync));
+      subdirs.push(walk(`${top}${path.sep}${e.name}`, archived, depth + 1, out, sync));
     }
   }
   await Promise.all(subdirs);

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { stat as fsStat, statSync, type Stats } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { parseRolloutFileName } from '../core/rolloutSession';
 import { DEFAULT_HEAD_BYTES, readRolloutHead, type RolloutHead } from './rolloutReader';
@@ -76,6 +76,48 @@ export interface IndexChanges {
   removed: string[];
 }
 
+/** `fs.stat` as a promise: half the main-thread time of `fs/promises`' `stat`, which shows at 10,000 files. */
+function stat(file: string): Promise<Stats> {
+  return new Promise((resolve, reject) => fsStat(file, (e, st) => (e ? reject(e) : resolve(st))));
+}
+
+function statOrNull(file: string): Stats | null {
+  try {
+    return statSync(file, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Synchronous stats run in batches that start this small and double while fast, up to {@link MAX_STAT_BATCH}. */
+const FIRST_STAT_BATCH = 16;
+const MAX_STAT_BATCH = 1024;
+/** A batch slower than this (a cold or remote disk) sends the rest of the stats to the thread pool. */
+const SLOW_STAT_BATCH_MS = 8;
+
+/**
+ * The stats of many files (null: gone or unreadable). With `sync` (see `SessionIndexOptions.io`) all at once.
+ * Otherwise, while the disk answers from the OS cache, synchronously too but in batches with a turn of the event loop
+ * between them: 10,000 then cost ~25 ms of main-thread time against ~150 ms through the thread pool (each async call
+ * has a fixed cost far above a cached stat). The first batch is small and a slow one sends the rest through the
+ * thread pool, so a cold or remote disk never blocks the loop for long.
+ */
+async function statAll(paths: readonly string[], concurrency: number, sync: boolean, signal?: AbortSignal): Promise<(Stats | null)[]> {
+  if (sync) return paths.map(statOrNull);
+  const out = new Array<Stats | null>(paths.length).fill(null);
+  let i = 0;
+  for (let batch = FIRST_STAT_BATCH; i < paths.length; batch = Math.min(MAX_STAT_BATCH, batch * 2)) {
+    signal?.throwIfAborted();
+    const t0 = performance.now();
+    for (const end = Math.min(paths.length, i + batch); i < end; i++) out[i] = statOrNull(paths[i]!);
+    if (performance.now() - t0 > SLOW_STAT_BATCH_MS) break;
+    if (i < paths.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const rest = Array.from({ length: paths.length - i }, (_, k) => i + k);
+  await mapLimit(rest, concurrency, async (k) => void (out[k] = await stat(paths[k]!).catch(() => null)), signal);
+  return out;
+}
+
 async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -106,7 +148,7 @@ export class SessionIndex {
 
   constructor(private readonly opts: SessionIndexOptions) {
     this.headBytes = opts.headBytes ?? DEFAULT_HEAD_BYTES;
-    this.concurrency = opts.concurrency ?? 16;
+    this.concurrency = opts.concurrency ?? 32;
   }
 
   /** The `CODEX_HOME` indexed. */
@@ -133,10 +175,10 @@ export class SessionIndex {
   }
 
   /** Brings one file's metadata (and usage, when asked) up to date; returns whether it was new or changed, or null when it is gone. */
-  private async refreshFile(file: SessionFile, counters: Counters, usage = false): Promise<'added' | 'changed' | 'same' | null> {
-    let st;
+  private async refreshFile(file: SessionFile, counters: Counters, usage = false, known?: Stats): Promise<'added' | 'changed' | 'same' | null> {
+    let st = known;
     try {
-      st = this.opts.io === 'sync' ? statSync(file.path) : await stat(file.path);
+      st ??= this.opts.io === 'sync' ? statSync(file.path) : await stat(file.path);
     } catch {
       return null;
     }
@@ -202,8 +244,8 @@ export class SessionIndex {
   }
 
   private async refreshAll(opts: RefreshOptions): Promise<IndexChanges> {
-    await this.loadCache();
-    const files = await this.scan();
+    // The cache file and the folders are read at the same time.
+    const [, files] = await Promise.all([this.loadCache(), this.scan()]);
     const changes: IndexChanges = { added: [], changed: [], removed: [] };
     const seen = new Set(files.map((f) => f.path));
     for (const p of [...this.byPath.keys()]) {
@@ -214,19 +256,24 @@ export class SessionIndex {
     }
     const counters: Counters = { zone: currentZone(), read: 0, usageRead: 0 };
     let done = 0;
-    await mapLimit(
-      files,
-      this.concurrency,
-      async (f) => {
-        const r = await this.refreshFile(f, counters, opts.usage === true);
-        const info = this.byPath.get(f.path);
-        if (r === 'added' || r === 'changed') changes[r].push(info!);
-        if (info && r !== null) opts.onSession?.(info);
-        done++;
-        if (done % 64 === 0 || done === files.length) opts.onProgress?.({ done, total: files.length, read: counters.read, ...(opts.usage ? { usageRead: counters.usageRead } : {}) });
-      },
-      opts.signal,
-    );
+    const settled = (f: SessionFile, r: 'added' | 'changed' | 'same' | null): void => {
+      const info = this.byPath.get(f.path);
+      if (r === 'added' || r === 'changed') changes[r].push(info!);
+      if (info && r !== null) opts.onSession?.(info);
+      done++;
+      if (done % 64 === 0 || done === files.length) opts.onProgress?.({ done, total: files.length, read: counters.read, ...(opts.usage ? { usageRead: counters.usageRead } : {}) });
+    };
+    // Every file stat-ed first (cheap); those the cache answers are settled at once, the rest read in parallel.
+    const stats = await statAll(files.map((f) => f.path), this.concurrency, this.opts.io === 'sync', opts.signal);
+    const toRead: number[] = [];
+    for (const [i, f] of files.entries()) {
+      const st = stats[i];
+      const old = this.byPath.get(f.path);
+      if (!st) settled(f, null);
+      else if (old && old.size === st.size && old.mtime_ms === st.mtimeMs && !(opts.usage && old.usage?.zone !== counters.zone)) settled(f, 'same');
+      else toRead.push(i);
+    }
+    await mapLimit(toRead, this.concurrency, async (i) => settled(files[i]!, await this.refreshFile(files[i]!, counters, opts.usage === true, stats[i]!)), opts.signal);
     return changes;
   }
 
