@@ -10,6 +10,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** CPU time of the thread during the event (µs); much less than `dur` means the thread waited for a core. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: Record<string, unknown>;
@@ -20,6 +22,8 @@ export interface TaskBreakdown {
   /** ms from the first message posted. */
   startMs: number;
   durMs: number;
+  /** The main thread's CPU time in the task (ms). */
+  cpuMs: number;
   /** Self time (ms) per trace event name, largest first, the small ones left out. */
   selfMs: [string, number][];
 }
@@ -31,6 +35,8 @@ export interface TraceSummary {
   tasks: number;
   longestMs: number;
   over50: number;
+  /** Tasks over 50 ms of the main thread's CPU time: the page's own work, whatever else ran on the machine. */
+  over50Cpu: number;
   /** Sum of the parts of tasks beyond 50 ms (Total Blocking Time). */
   blockingMs: number;
   busyMs: number;
@@ -41,6 +47,15 @@ export interface TraceSummary {
 }
 
 const TASK_NAMES = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
+
+/** An event's name, with the function (script entry points) or the event type (dispatches) where the trace has it. */
+function label(e: TraceEvent): string {
+  if (TASK_NAMES.has(e.name)) return 'RunTask (other)';
+  const data = (e.args?.data ?? {}) as { functionName?: string; lineNumber?: number; type?: string };
+  if (e.name === 'FunctionCall') return `FunctionCall ${data.functionName || '(anonymous)'}${data.lineNumber ? `:${data.lineNumber}` : ''}`;
+  if (e.name === 'EventDispatch' && data.type) return `EventDispatch ${data.type}`;
+  return e.name;
+}
 
 /** Self time per event name of the complete events nested in [from, to] (one thread, sorted by start). */
 function selfTimes(events: readonly TraceEvent[], from: number, to: number, acc: Map<string, number>): void {
@@ -64,7 +79,7 @@ function selfTimes(events: readonly TraceEvent[], from: number, to: number, acc:
     if (e.ts >= to) break;
     close(e.ts);
     const dur = e.dur ?? 0;
-    stack.push({ end: e.ts + dur, name: TASK_NAMES.has(e.name) ? 'RunTask (other)' : e.name, child: 0, dur });
+    stack.push({ end: e.ts + dur, name: label(e), child: 0, dur });
   }
   close(Infinity);
 }
@@ -95,7 +110,7 @@ export function summarizeTrace(trace: Buffer, worstCount = 5): TraceSummary {
   const worst = [...tasks].sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0)).slice(0, worstCount).map((t): TaskBreakdown => {
     const acc = new Map<string, number>();
     selfTimes(thread, t.ts, t.ts + (t.dur ?? 0), acc);
-    return { startMs: Math.round((t.ts - start.ts) / 1000), durMs: Math.round(ms(t) * 10) / 10, selfMs: top(acc, 1) };
+    return { startMs: Math.round((t.ts - start.ts) / 1000), durMs: Math.round(ms(t) * 10) / 10, cpuMs: Math.round((t.tdur ?? t.dur ?? 0) / 100) / 10, selfMs: top(acc, 1) };
   });
   const overall = new Map<string, number>();
   for (const t of tasks) selfTimes(thread, t.ts, t.ts + (t.dur ?? 0), overall);
@@ -106,6 +121,7 @@ export function summarizeTrace(trace: Buffer, worstCount = 5): TraceSummary {
     tasks: tasks.length,
     longestMs: longest(tasks),
     over50: tasks.filter((t) => ms(t) > 50).length,
+    over50Cpu: tasks.filter((t) => (t.tdur ?? t.dur ?? 0) / 1000 > 50).length,
     blockingMs: Math.round(tasks.reduce((n, t) => n + Math.max(0, ms(t) - 50), 0)),
     busyMs: busy(tasks),
     worst,
