@@ -3,7 +3,7 @@ import { EventMsgMapper, RETRY_NOTICE } from './eventMsgFamily';
 import { HumanTextMapper, looksLikeHumanTranscript } from './humanText';
 import { mapThreadEvent, type MapResult } from './threadFamily';
 import { capabilitiesFor, type CliVersion } from './version';
-import { detachString } from './outputCap';
+import { detachString } from '../shared/outputCap';
 import { wireConfigSummary, wirePromptLine } from './wireSchemas';
 
 /** Which generation of `codex exec` output a stream is. */

@@ -1,5 +1,5 @@
 import type { CommandExecutionItem, Diagnostic, ThreadEvent, ThreadItem, ThreadState, TurnState, Usage } from '../shared/threadModel';
-import { DEFAULT_MAX_OUTPUT_CHARS, appendCapped, capOutput } from './outputCap';
+import { DEFAULT_MAX_OUTPUT_CHARS, appendCapped, capOutput } from '../shared/outputCap';
 import { subtractUsage } from './usage';
 import { UsageLedger } from './usageLedger';
 

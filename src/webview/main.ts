@@ -1,12 +1,14 @@
 /*
- * The task panel: renders one thread (live or replayed) from the host's messages. Items are rendered incrementally
- * (a time budget per animation frame, one DOM node per item, swapped in place when the item changes), so 10,000 items
- * or huge outputs never block the page. The page only asks; the host decides.
+ * The task panel: renders one thread (live or replayed) from the host's messages. Only the items in and near the
+ * viewport are in the DOM (itemWindow.ts), rendered within a time budget per animation frame and swapped in place
+ * when they change, so 10,000 items or huge outputs never block the page. The page only asks; the host decides.
  */
 import type { ErrorAction, FailureInfo, PlayerInfo, HostMessage, InputNotices, TaskHeader, WebviewMessage, WebviewPersistedState } from '../shared/protocol';
+import { DEFAULT_MAX_OUTPUT_CHARS, appendCapped } from '../shared/outputCap';
 import type { CommandExecutionItem, ThreadItem, TurnState } from '../shared/threadModel';
 import { button, compact, duration, h, icon } from './dom';
-import { renderItem, renderTurnSeparator } from './render';
+import { ItemWindow } from './itemWindow';
+import { estimateHeight, renderItem, renderNextPiece, renderTurnSeparator, unfinished } from './render';
 
 interface VsCodeApi {
   postMessage(msg: WebviewMessage): void;
@@ -33,12 +35,31 @@ const persisted: WebviewPersistedState = {
 const expanded = new Set(persisted.expanded);
 
 const items: ThreadItem[] = [];
-const nodes: (HTMLElement | undefined)[] = [];
-const dirty = new Set<number>();
+const indexById = new Map<string, number>();
 let turns: TurnState[] = [];
-const footers = new Map<number, HTMLElement>();
+/** The turns whose separator follows each item, and what each separator said when last placed. */
+let separatorsAt = new Map<number, number[]>();
+let separatorKeys: { last: number; key: string }[] = [];
 let header: TaskHeader | null = null;
+/** The latest header from the host, rendered at the next frame (not once per message). */
+let pendingHeader: [TaskHeader, FailureInfo | null, InputNotices] | null = null;
+/** What the header shows now, so an unchanged header is not built again. */
+let headerKey = '';
+/** Whether the view follows the end of the thread: the user is at the bottom (kept from scroll events). */
+let follow = true;
+/** Where the panel itself last scrolled to: that scroll event says nothing about the user. */
+let ownScrollTop = -1;
 let scheduled = false;
+const win = new ItemWindow(thread, {
+  render: (i) => {
+    const item = items[i];
+    if (!item) return [];
+    return [renderItem(item, expanded.has(item.id), header?.status !== 'running'), ...(separatorsAt.get(i) ?? []).map((n) => renderTurnSeparator(turns[n]!, n))];
+  },
+  estimate: (i) => estimateHeight(items[i]),
+  unfinished,
+  renderMore: renderNextPiece,
+});
 /** Per-frame rendering budget, ms: keeps every main-thread task short while streaming. */
 const FRAME_BUDGET_MS = 8;
 
@@ -59,46 +80,51 @@ function schedule(): void {
 
 function flush(): void {
   scheduled = false;
-  const stick = nearBottom();
-  const start = performance.now();
-  const order = [...dirty].sort((a, b) => a - b);
-  for (const i of order) {
-    if (performance.now() - start > FRAME_BUDGET_MS) break;
-    dirty.delete(i);
-    const item = items[i];
-    if (!item) continue;
-    const node = renderItem(item, expanded.has(item.id), header?.status !== 'running');
-    const old = nodes[i];
-    if (old) old.replaceWith(node);
-    else thread.append(node);
-    nodes[i] = node;
+  if (pendingHeader) {
+    const key = JSON.stringify(pendingHeader);
+    if (key !== headerKey) renderHeader(...pendingHeader);
+    headerKey = key;
+    pendingHeader = null;
   }
-  placeFooters();
-  if (stick) window.scrollTo(0, document.documentElement.scrollHeight);
-  if (dirty.size) schedule();
-  document.body.dataset.rendered = String(items.length - dirty.size);
+  const el = document.scrollingElement ?? document.documentElement;
+  win.update(FRAME_BUDGET_MS, follow, el.scrollTop - win.offsetTop(), el.clientHeight);
+  if (follow) {
+    el.scrollTop = el.scrollHeight;
+    ownScrollTop = el.scrollTop;
+  }
+  if (win.pending) schedule();
+  document.body.dataset.rendered = String(items.length - win.pending);
 }
 
-function placeFooters(): void {
-  turns.forEach((t, n) => {
-    if (t.status === 'running') return;
-    const last = (turns[n + 1]?.first_item ?? items.length) - 1;
-    const anchor = nodes[last];
-    if (last >= 0 && !anchor) return; // not rendered yet
-    const footer = renderTurnSeparator(t, n);
-    const old = footers.get(n);
-    if (old) old.replaceWith(footer);
-    else if (anchor) anchor.after(footer);
-    else thread.prepend(footer);
-    footers.set(n, footer);
+/**
+ * Takes the host's turns: a finished turn's separator follows its last item. Only the items whose separators
+ * changed (a turn ended, its usage came, the next turn started) are rendered again.
+ */
+function setTurns(next: TurnState[]): void {
+  turns = next;
+  const at = new Map<number, number[]>();
+  const keys = next.map((t, n) => {
+    const last = (next[n + 1]?.first_item ?? items.length) - 1;
+    if (t.status === 'running') return { last: -1, key: '' };
+    at.set(last, [...(at.get(last) ?? []), n]);
+    return { last, key: `${last} ${t.status} ${JSON.stringify(t.usage)}` };
   });
+  separatorsAt = at;
+  for (let n = 0; n < Math.max(keys.length, separatorKeys.length); n++) {
+    const was = separatorKeys[n];
+    const now = keys[n];
+    if (was?.key === now?.key) continue;
+    if (was && was.last >= 0) win.invalidate(was.last);
+    if (now && now.last >= 0) win.invalidate(now.last);
+  }
+  separatorKeys = keys;
 }
 
 function renderHeader(hd: TaskHeader, failure: FailureInfo | null, notices: InputNotices): void {
   if (header?.status === 'running' && hd.status !== 'running') {
     // Items still "running" when the task ended are shown as interrupted.
     items.forEach((it, i) => {
-      if ('status' in it && it.status === 'in_progress') dirty.add(i);
+      if ('status' in it && it.status === 'in_progress') win.invalidate(i);
     });
   }
   header = hd;
@@ -168,14 +194,16 @@ setInterval(() => {
 
 function reset(list: ThreadItem[]): void {
   items.length = 0;
-  nodes.length = 0;
-  dirty.clear();
-  footers.clear();
-  thread.replaceChildren();
-  list.forEach((item, i) => {
-    items[i] = item;
-    dirty.add(i);
-  });
+  indexById.clear();
+  separatorKeys = [];
+  win.clear();
+  list.forEach((item, i) => setItem(i, item));
+}
+
+function setItem(i: number, item: ThreadItem): void {
+  items[i] = item;
+  indexById.set(item.id, i);
+  win.invalidate(i);
 }
 
 window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
@@ -183,23 +211,22 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
   switch (m.type) {
     case 'reset':
       reset(m.items);
-      turns = m.turns;
-      renderHeader(m.header, m.failure, m.notices);
+      setTurns(m.turns);
+      pendingHeader = [m.header, m.failure, m.notices];
       break;
     case 'update':
-      for (const { index, item } of m.items) {
-        items[index] = item;
-        dirty.add(index);
-      }
-      turns = m.turns;
-      renderHeader(m.header, m.failure, m.notices);
+      for (const { index, item } of m.items) setItem(index, item);
+      setTurns(m.turns);
+      pendingHeader = [m.header, m.failure, m.notices];
       break;
     case 'append': {
-      const i = items.findIndex((it) => it.id === m.itemId);
+      const i = indexById.get(m.itemId) ?? -1;
       const item = items[i];
       if (item?.type === 'command_execution') {
-        items[i] = { ...item, aggregated_output: item.aggregated_output + m.text } as CommandExecutionItem;
-        dirty.add(i);
+        // Capped like the host's copy (head and tail kept), so streamed output cannot grow without bound here.
+        const { text, dropped } = appendCapped(item.aggregated_output, item.output_truncated_chars ?? 0, m.text, DEFAULT_MAX_OUTPUT_CHARS);
+        items[i] = { ...item, aggregated_output: text, ...(dropped ? { output_truncated_chars: dropped } : {}) } as CommandExecutionItem;
+        win.invalidate(i);
       }
       break;
     }
@@ -258,9 +285,9 @@ document.addEventListener('click', (ev) => {
 });
 
 function markById(id: string): void {
-  const i = items.findIndex((it) => it.id === id);
-  if (i >= 0) {
-    dirty.add(i);
+  const i = indexById.get(id);
+  if (i !== undefined) {
+    win.invalidate(i);
     schedule();
   }
 }
@@ -288,9 +315,14 @@ promptBox.addEventListener('keydown', (ev) => {
 
 let scrollTimer: number | undefined;
 window.addEventListener('scroll', () => {
+  // Layout is clean in a scroll event, so this read is cheap; the window follows the scroll position at the next frame.
+  if ((document.scrollingElement ?? document.documentElement).scrollTop !== ownScrollTop) follow = nearBottom();
+  schedule();
   clearTimeout(scrollTimer);
   scrollTimer = window.setTimeout(persist, 200);
 });
+
+window.addEventListener('resize', schedule);
 
 persist();
 post({ type: 'ready' });

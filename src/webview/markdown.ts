@@ -31,3 +31,36 @@ md.renderer.rules.fence = (tokens, idx) => {
 export function renderMarkdown(text: string): string {
   return md.render(text);
 }
+
+/** Markdown longer than this is rendered in pieces, one or more per frame, so one long message never blocks the page. */
+export const MARKDOWN_PIECE_CHARS = 6000;
+
+/** A line that may continue the block before a blank line (list item, indented text, quote, table row, blank). */
+const CONTINUES = /^(\s|[-*+>|]|\d+[.)]|$)/;
+
+/**
+ * Cuts markdown into pieces of about `max` characters at blank lines outside code fences and not inside a list,
+ * quote or table, so each piece renders on its own as it would in the whole (a fenced block longer than `max`
+ * stays in one piece).
+ */
+export function markdownPieces(text: string, max = MARKDOWN_PIECE_CHARS): string[] {
+  if (text.length <= max) return [text];
+  const pieces: string[] = [];
+  let from = 0;
+  let fence: string | null = null;
+  let p = 0;
+  while (p < text.length) {
+    const nl = text.indexOf('\n', p);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(p, end);
+    const m = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (m?.[1] && (fence === null || (m[1][0] === fence[0] && m[1].length >= fence.length && line.trim() === m[1]))) fence = fence === null ? m[1] : null;
+    else if (fence === null && line.trim() === '' && p - from >= max && !CONTINUES.test(text.slice(end + 1, end + 12))) {
+      pieces.push(text.slice(from, p));
+      from = end + 1;
+    }
+    p = end + 1;
+  }
+  if (from < text.length) pieces.push(text.slice(from));
+  return pieces;
+}

@@ -1,6 +1,6 @@
 import type { CommandExecutionItem, FileChangeItem, ItemStatus, McpToolCallItem, ThreadItem, TodoListItem, TurnState } from '../shared/threadModel';
 import { button, compact, h, icon } from './dom';
-import { renderMarkdown } from './markdown';
+import { markdownPieces, renderMarkdown } from './markdown';
 
 /** Lines of a long output shown at each end before "show all". */
 export const OUTPUT_EDGE_LINES = 20;
@@ -27,12 +27,41 @@ function card(item: ThreadItem, kindLabel: string, ...children: (Node | null)[])
   return h('article', { class: `item item-${item.type}`, attrs: { 'data-id': item.id, 'aria-label': kindLabel, tabindex: '0' } }, ...children);
 }
 
-/** Splits a long output into what is shown: all of it, or the head and the tail with a count of hidden lines. */
+/** Longer lines of output are cut in the panel (a minified bundle is one line of megabytes); the full text is one click away. */
+export const OUTPUT_LINE_MAX_CHARS = 2000;
+
+/** Index just after the `n`th newline from `from`, or -1 when there are fewer. */
+function afterLines(text: string, from: number, n: number, end: number): number {
+  let p = from;
+  for (let k = 0; k < n; k++) {
+    const q = text.indexOf('\n', p);
+    if (q < 0 || q >= end) return -1;
+    p = q + 1;
+  }
+  return p;
+}
+
+/** Lines of `text` cut to {@link OUTPUT_LINE_MAX_CHARS}. */
+function clipLines(text: string): string {
+  if (text.length <= OUTPUT_LINE_MAX_CHARS) return text;
+  return text.split('\n').map((l) => (l.length > OUTPUT_LINE_MAX_CHARS ? `${l.slice(0, OUTPUT_LINE_MAX_CHARS)} … [${(l.length - OUTPUT_LINE_MAX_CHARS).toLocaleString()} more characters]` : l)).join('\n');
+}
+
+/**
+ * Splits a long output into what is shown: all of it, or the head and the tail with a count of hidden lines. Costs
+ * one scan for newlines (no array of lines, no copy), and what it returns is bounded by the line count and
+ * {@link OUTPUT_LINE_MAX_CHARS}, however large the output.
+ */
 export function visibleOutput(text: string, expanded: boolean): { head: string; hidden: number; tail: string } {
-  const lines = text.replace(/\n$/, '').split('\n');
+  const end = text.endsWith('\n') ? text.length - 1 : text.length;
   const edge = expanded ? OUTPUT_EXPANDED_MAX_LINES / 2 : OUTPUT_EDGE_LINES;
-  if (lines.length <= edge * 2 + 1) return { head: lines.join('\n'), hidden: 0, tail: '' };
-  return { head: lines.slice(0, edge).join('\n'), hidden: lines.length - edge * 2, tail: lines.slice(-edge).join('\n') };
+  const headEnd = afterLines(text, 0, edge, end);
+  let lines = 1;
+  for (let p = text.indexOf('\n'); p >= 0 && p < end; p = text.indexOf('\n', p + 1)) lines++;
+  if (headEnd < 0 || lines <= edge * 2 + 1) return { head: clipLines(text.slice(0, end)), hidden: 0, tail: '' };
+  let tailStart = end;
+  for (let k = 0; k < edge; k++) tailStart = text.lastIndexOf('\n', tailStart - 1);
+  return { head: clipLines(text.slice(0, headEnd - 1)), hidden: lines - edge * 2, tail: clipLines(text.slice(tailStart + 1, end)) };
 }
 
 function commandView(item: CommandExecutionItem, expanded: boolean): HTMLElement {
@@ -93,6 +122,46 @@ function mcpView(item: McpToolCallItem): HTMLElement {
   return card(item, `Tool ${item.server}.${item.tool}`, h('div', { class: 'item-head' }, icon('plug'), h('code', {}, `${item.server}.${item.tool}`), statusBadge(item.status)), item.error ? h('div', { class: 'error-text' }, item.error.message) : null, details);
 }
 
+/** The markdown of long messages still to render, by card: {@link renderItem} renders the first piece only. */
+const laterPieces = new WeakMap<HTMLElement, { body: HTMLElement; rest: string[] }>();
+
+/** Whether a card from {@link renderItem} has pieces left to render. */
+export function unfinished(card: HTMLElement): boolean {
+  return (laterPieces.get(card)?.rest.length ?? 0) > 0;
+}
+
+/** Renders the next piece of a long message's markdown into its card. */
+export function renderNextPiece(card: HTMLElement): void {
+  const later = laterPieces.get(card);
+  const piece = later?.rest.shift();
+  if (later && piece !== undefined) later.body.insertAdjacentHTML('beforeend', renderMarkdown(piece));
+}
+
+/** Lines of `text`, counted up to `max` (a huge output is not scanned to the end). */
+function linesUpTo(text: string, max: number): number {
+  let n = 1;
+  for (let p = text.indexOf('\n'); p >= 0 && n < max; p = text.indexOf('\n', p + 1)) n++;
+  return n;
+}
+
+/** A guess of an item's height in px before it was first shown (then it is measured). */
+export function estimateHeight(item: ThreadItem | undefined): number {
+  switch (item?.type) {
+    case 'agent_message':
+      return 48 + 20 * Math.ceil(item.text.length / 90);
+    case 'user_message':
+      return 64 + 20 * linesUpTo(item.text, 30);
+    case 'command_execution':
+      return 56 + (item.aggregated_output ? 18 * Math.min(linesUpTo(item.aggregated_output, OUTPUT_EDGE_LINES * 2 + 2), OUTPUT_EDGE_LINES * 2 + 3) : 20);
+    case 'file_change':
+      return 44 + 26 * item.changes.length;
+    case 'todo_list':
+      return 44 + 26 * item.items.length;
+    default:
+      return 52;
+  }
+}
+
 /** Builds the DOM of one item (a fresh node; the caller swaps it in). */
 export function renderItem(item: ThreadItem, expanded: boolean, threadEnded = false): HTMLElement {
   ended = threadEnded;
@@ -101,8 +170,11 @@ export function renderItem(item: ThreadItem, expanded: boolean, threadEnded = fa
       return card(item, 'Your prompt', h('div', { class: 'bubble' }, h('div', { class: 'who' }, icon('account'), ' You'), h('div', { class: 'prompt-text' }, item.text)));
     case 'agent_message': {
       const body = h('div', { class: 'markdown' });
-      body.innerHTML = renderMarkdown(item.text); // markdown-it with raw HTML disabled: no markup from the text survives
-      return card(item, 'Codex', h('div', { class: 'who' }, icon('sparkle'), ' Codex'), body);
+      const [first = '', ...rest] = markdownPieces(item.text);
+      body.innerHTML = renderMarkdown(first); // markdown-it with raw HTML disabled: no markup from the text survives
+      const el = card(item, 'Codex', h('div', { class: 'who' }, icon('sparkle'), ' Codex'), body);
+      if (rest.length) laterPieces.set(el, { body, rest });
+      return el;
     }
     case 'reasoning': {
       const first = item.text.split('\n').find((l) => l.trim()) ?? 'Reasoning';
