@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { FileChangeKind, ItemStatus, ThreadEvent, ThreadItem, UsageScope } from '../shared/threadModel';
 import { shellJoin } from './shellQuote';
+import { fastParse } from './rolloutWire';
 import { usageFromWire } from './usage';
 import {
   wireCommandExecution,
@@ -21,14 +22,9 @@ const ok = (...events: ThreadEvent[]): MapResult => ({ ok: true, events });
 const unknown = (reason: string): MapResult => ({ ok: false, kind: 'unknown_event', reason });
 const invalid = (reason: string): MapResult => ({ ok: false, kind: 'skipped_line', reason });
 
-type Safe<T> = { success: true; data: T } | { success: false; error: z.ZodError };
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const optStr = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
 const isStr = (v: unknown): boolean => typeof v === 'string';
-/** The guard accepts a subset of what the schema accepts; only what it rejects pays for zod (and gets its message). */
-function fast<T>(schema: z.ZodType<T>, guard: (v: Record<string, unknown>) => boolean, raw: unknown): Safe<T> {
-  return isObj(raw) && guard(raw) ? { success: true, data: raw as T } : (schema.safeParse(raw) as Safe<T>);
-}
 const gEnvelope = (v: Record<string, unknown>): boolean => (typeof v.id === 'string' || Number.isFinite(v.id)) && optStr(v.type) && optStr(v.item_type);
 const gText = (v: Record<string, unknown>): boolean => typeof v.text === 'string';
 const gCommand = (v: Record<string, unknown>): boolean =>
@@ -56,7 +52,7 @@ function changeKind(raw: string | { type: string }): FileChangeKind {
 
 /** Maps the item payload of `item.*` events of the thread (0.44+) and experimental (0.42) families. */
 export function mapWireItem(raw: unknown, phase: 'started' | 'updated' | 'completed', idPrefix: string): { ok: true; item: ThreadItem } | MapResult {
-  const env = fast(wireItemEnvelope, gEnvelope, raw);
+  const env = fastParse(wireItemEnvelope, gEnvelope, raw);
   if (!env.success) return invalid(zodReason(`item.${phase}`, env.error));
   const id = idPrefix + String(env.data.id);
   const type = env.data.type ?? env.data.item_type;
@@ -65,12 +61,12 @@ export function mapWireItem(raw: unknown, phase: 'started' | 'updated' | 'comple
     case 'assistant_message':
     case 'reasoning':
     case 'plan': {
-      const p = fast(wireText, gText, raw);
+      const p = fastParse(wireText, gText, raw);
       if (!p.success) return invalid(zodReason(`${type} item`, p.error));
       return { ok: true, item: { id, type: type === 'assistant_message' ? 'agent_message' : type, text: p.data.text } };
     }
     case 'command_execution': {
-      const p = fast(wireCommandExecution, gCommand, raw);
+      const p = fastParse(wireCommandExecution, gCommand, raw);
       if (!p.success) return invalid(zodReason('command_execution item', p.error));
       const d = p.data;
       return {
@@ -86,7 +82,7 @@ export function mapWireItem(raw: unknown, phase: 'started' | 'updated' | 'comple
       };
     }
     case 'file_change': {
-      const p = fast(wireFileChange, gFileChange, raw);
+      const p = fastParse(wireFileChange, gFileChange, raw);
       if (!p.success) return invalid(zodReason('file_change item', p.error));
       return {
         ok: true,
@@ -99,7 +95,7 @@ export function mapWireItem(raw: unknown, phase: 'started' | 'updated' | 'comple
       };
     }
     case 'todo_list': {
-      const p = fast(wireTodoList, gTodo, raw);
+      const p = fastParse(wireTodoList, gTodo, raw);
       if (!p.success) return invalid(zodReason('todo_list item', p.error));
       return { ok: true, item: { id, type: 'todo_list', items: p.data.items.map((t) => ({ text: t.text, completed: t.completed === true })) } };
     }
