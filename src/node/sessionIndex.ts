@@ -1,10 +1,10 @@
-import { stat as fsStat, statSync, type Stats } from 'node:fs';
+import { lstatSync, stat as fsStat, statSync, type Stats } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { parseRolloutFileName } from '../core/rolloutSession';
 import { DEFAULT_HEAD_BYTES, readRolloutHead, type RolloutHead } from './rolloutReader';
 import { loadSessionCache, saveSessionCache } from './sessionCache';
-import { listSessionFiles, sessionTimeMs, type SessionFile, type SessionInfo } from './sessionFiles';
+import { fsErrorReason, listSessionFiles, sessionTimeMs, type SessionFile, type SessionInfo, type SkippedEntry } from './sessionFiles';
 import { currentZone, readRolloutHeadAndUsage, readRolloutUsage, type CachedUsage } from './sessionUsage';
 
 /** Options of {@link SessionIndex}. */
@@ -81,11 +81,11 @@ function stat(file: string): Promise<Stats> {
   return new Promise((resolve, reject) => fsStat(file, (e, st) => (e ? reject(e) : resolve(st))));
 }
 
-function statOrNull(file: string): Stats | null {
+function statOrError(file: string): Stats | Error {
   try {
-    return statSync(file, { throwIfNoEntry: false }) ?? null;
-  } catch {
-    return null;
+    return statSync(file);
+  } catch (e) {
+    return e as Error;
   }
 }
 
@@ -96,25 +96,25 @@ const MAX_STAT_BATCH = 1024;
 const SLOW_STAT_BATCH_MS = 8;
 
 /**
- * The stats of many files (null: gone or unreadable). With `sync` (see `SessionIndexOptions.io`) all at once.
+ * The stats of many files (an error: gone or unreadable). With `sync` (see `SessionIndexOptions.io`) all at once.
  * Otherwise, while the disk answers from the OS cache, synchronously too but in batches with a turn of the event loop
  * between them: 10,000 then cost ~25 ms of main-thread time against ~150 ms through the thread pool (each async call
  * has a fixed cost far above a cached stat). The first batch is small and a slow one sends the rest through the
  * thread pool, so a cold or remote disk never blocks the loop for long.
  */
-async function statAll(paths: readonly string[], concurrency: number, sync: boolean, signal?: AbortSignal): Promise<(Stats | null)[]> {
-  if (sync) return paths.map(statOrNull);
-  const out = new Array<Stats | null>(paths.length).fill(null);
+async function statAll(paths: readonly string[], concurrency: number, sync: boolean, signal?: AbortSignal): Promise<(Stats | Error)[]> {
+  if (sync) return paths.map(statOrError);
+  const out = new Array<Stats | Error>(paths.length);
   let i = 0;
   for (let batch = FIRST_STAT_BATCH; i < paths.length; batch = Math.min(MAX_STAT_BATCH, batch * 2)) {
     signal?.throwIfAborted();
     const t0 = performance.now();
-    for (const end = Math.min(paths.length, i + batch); i < end; i++) out[i] = statOrNull(paths[i]!);
+    for (const end = Math.min(paths.length, i + batch); i < end; i++) out[i] = statOrError(paths[i]!);
     if (performance.now() - t0 > SLOW_STAT_BATCH_MS) break;
     if (i < paths.length) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const rest = Array.from({ length: paths.length - i }, (_, k) => i + k);
-  await mapLimit(rest, concurrency, async (k) => void (out[k] = await stat(paths[k]!).catch(() => null)), signal);
+  await mapLimit(rest, concurrency, async (k) => void (out[k] = await stat(paths[k]!).catch((e: Error) => e)), signal);
   return out;
 }
 
@@ -139,6 +139,8 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
  */
 export class SessionIndex {
   private readonly byPath = new Map<string, SessionInfo>();
+  /** What the last refresh (and updates since) could not use, by path. */
+  private readonly skippedByPath = new Map<string, SkippedEntry>();
   private cacheLoaded = false;
   private dirty = false;
   /** Refreshes and updates run one after another, so a watcher's update never races a full refresh. */
@@ -156,9 +158,9 @@ export class SessionIndex {
     return this.opts.codexHome;
   }
 
-  /** The skeleton: every rollout file, newest first, from directory listings only. */
-  scan(): Promise<SessionFile[]> {
-    return listSessionFiles(this.opts.codexHome, { archived: this.opts.archived, sync: this.opts.io === 'sync' });
+  /** The skeleton: every rollout file, newest first, from directory listings only (what cannot be used: to `skipped`). */
+  scan(skipped?: SkippedEntry[]): Promise<SessionFile[]> {
+    return listSessionFiles(this.opts.codexHome, { archived: this.opts.archived, sync: this.opts.io === 'sync', skipped });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -174,14 +176,20 @@ export class SessionIndex {
     for (const [p, info] of await loadSessionCache(this.opts.cacheFile, this.opts.codexHome)) if (!this.byPath.has(p)) this.byPath.set(p, info);
   }
 
-  /** Brings one file's metadata (and usage, when asked) up to date; returns whether it was new or changed, or null when it is gone. */
+  /**
+   * Brings one file's metadata (and usage, when asked) up to date; returns whether it was new or changed, or null when
+   * it is gone or unusable (then recorded in {@link skipped} with the reason).
+   */
   private async refreshFile(file: SessionFile, counters: Counters, usage = false, known?: Stats): Promise<'added' | 'changed' | 'same' | null> {
     let st = known;
     try {
       st ??= this.opts.io === 'sync' ? statSync(file.path) : await stat(file.path);
-    } catch {
-      return null;
+    } catch (e) {
+      return this.statFailed(file.path, e);
     }
+    // Opening a FIFO (a symbolic link to one) for reading would wait forever for a writer.
+    if (!st.isFile()) return this.skip(file.path, st.isDirectory() ? 'a folder where a file was expected' : 'not a regular file');
+    this.skippedByPath.delete(file.path);
     const old = this.byPath.get(file.path);
     try {
       if (old && old.size === st.size && old.mtime_ms === st.mtimeMs) {
@@ -215,10 +223,28 @@ export class SessionIndex {
         complete,
         ...(fresh ? { usage: fresh } : {}),
       });
-    } catch {
-      return null; // vanished or unreadable between stat and open
+    } catch (e) {
+      return this.skip(file.path, fsErrorReason(e)); // vanished or unreadable between stat and open
     }
     return old ? 'changed' : 'added';
+  }
+
+  private statFailed(file: string, e: unknown): null {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) return this.skip(file, 'a symbolic link to nothing');
+    return this.skip(file, fsErrorReason(e));
+  }
+
+  private skip(file: string, reason: string): null {
+    this.skippedByPath.set(file, { path: file, reason });
+    return null;
+  }
+
+  /**
+   * Files and folders of the history that could not be used at the last refresh (or update since), with the reason:
+   * unreadable, gone while read, symbolic link loops, names that are not UTF-8, folders or FIFOs named like rollouts.
+   */
+  skipped(): SkippedEntry[] {
+    return [...this.skippedByPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   private set(info: SessionInfo): void {
@@ -245,7 +271,10 @@ export class SessionIndex {
 
   private async refreshAll(opts: RefreshOptions): Promise<IndexChanges> {
     // The cache file and the folders are read at the same time.
-    const [, files] = await Promise.all([this.loadCache(), this.scan()]);
+    const listed: SkippedEntry[] = [];
+    const [, files] = await Promise.all([this.loadCache(), this.scan(listed)]);
+    this.skippedByPath.clear();
+    for (const e of listed) this.skippedByPath.set(e.path, e);
     const changes: IndexChanges = { added: [], changed: [], removed: [] };
     const seen = new Set(files.map((f) => f.path));
     for (const p of [...this.byPath.keys()]) {
@@ -267,13 +296,13 @@ export class SessionIndex {
     const stats = await statAll(files.map((f) => f.path), this.concurrency, this.opts.io === 'sync', opts.signal);
     const toRead: number[] = [];
     for (const [i, f] of files.entries()) {
-      const st = stats[i];
+      const st = stats[i]!;
       const old = this.byPath.get(f.path);
-      if (!st) settled(f, null);
+      if (st instanceof Error) settled(f, this.statFailed(f.path, st));
       else if (old && old.size === st.size && old.mtime_ms === st.mtimeMs && !(opts.usage && old.usage?.zone !== counters.zone)) settled(f, 'same');
       else toRead.push(i);
     }
-    await mapLimit(toRead, this.concurrency, async (i) => settled(files[i]!, await this.refreshFile(files[i]!, counters, opts.usage === true, stats[i]!)), opts.signal);
+    await mapLimit(toRead, this.concurrency, async (i) => settled(files[i]!, await this.refreshFile(files[i]!, counters, opts.usage === true, stats[i] as Stats)), opts.signal);
     return changes;
   }
 
@@ -292,6 +321,8 @@ export class SessionIndex {
       const archived = path.relative(this.opts.codexHome, p).split(path.sep)[0] === 'archived_sessions';
       const r = await this.refreshFile({ path: p, id: name.id, local_time: name.local_time, archived }, counters, usage);
       if (r === null) {
+        // A file the watcher saw go away is simply gone.
+        if (this.skippedByPath.get(p)?.reason === fsErrorReason({ code: 'ENOENT' })) this.skippedByPath.delete(p);
         if (this.byPath.delete(p)) {
           changes.removed.push(p);
           this.dirty = true;
