@@ -132,3 +132,14 @@ export function sessionTimeMs(s: SessionFile & { started_at?: string | null }): 
   const t = s.started_at ? Date.parse(s.started_at) : Number.NaN;
   return Number.isNaN(t) ? localTimeMs(s.local_time) : t;
 }
+
+/** What the history tree says about skipped entries: a one-line label and a tooltip listing them (the first `max`). */
+export function describeSkipped(skipped: readonly SkippedEntry[], max = 20): { label: string; tooltip: string } {
+  const n = skipped.length;
+  const lines = skipped.slice(0, max).map((e) => `${e.path}: ${e.reason}`);
+  if (n > max) lines.push(`… and ${n - max} more`);
+  return {
+    label: `Skipped ${n} ${n === 1 ? 'file' : 'files'} that could not be read`,
+    tooltip: `These entries of the sessions folder were left out; every other session is listed.\n\n${lines.join('\n')}`,
+  };
+}

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { relativeTime, timeGroupOf } from '../core/timeGroups';
 import { PathCanonicalizer, platformPathOptions } from '../node/pathIdentity';
 import { isUnder } from '../core/pathCompare';
-import { sessionTimeMs, type SessionFile, type SessionInfo } from '../node/sessionFiles';
+import { describeSkipped, sessionTimeMs, type SessionFile, type SessionInfo } from '../node/sessionFiles';
 import type { SessionIndex } from '../node/sessionIndex';
 import type { TaskSession } from '../node/taskSession';
 
@@ -14,7 +14,9 @@ export const SESSIONS_VIEW = 'codexSessions.sessions';
 export type SessionNode =
   | { kind: 'group'; key: string; label: string; sessions: SessionRow[] }
   | { kind: 'session'; row: SessionRow }
-  | { kind: 'running'; task: TaskSession };
+  | { kind: 'running'; task: TaskSession }
+  /** Files of the history that could not be read (see `SessionIndex.skipped`). */
+  | { kind: 'skipped'; count: number };
 
 /** A session as the tree shows it: the file, and its metadata once read. */
 export type SessionRow = SessionFile & Partial<Omit<SessionInfo, keyof SessionFile>>;
@@ -32,6 +34,8 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
   private readonly canon = new PathCanonicalizer();
   private inWorkspace = new Set<string>();
   private loading: Promise<void> | null = null;
+  /** Set once a first load was started: an empty history must not reload on every redraw. */
+  private loadedOnce = false;
   private debounce: NodeJS.Timeout | undefined;
 
   constructor(
@@ -64,6 +68,7 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
   reload(): Promise<void> {
     if (this.loading) return this.loading;
     this.loading = (async () => {
+    this.loadedOnce = true;
       const started = Date.now();
       const files = await this.index.scan();
       const known = new Map(this.index.sessions().map((s) => [s.path, s]));
@@ -86,6 +91,8 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
       await this.index.save().catch((e: Error) => this.log.warn(`Could not save the session index: ${e.message}`));
       this.log.info(`History: ${this.rows.length} sessions in ${Date.now() - started} ms.`);
       this.emitter.fire(undefined);
+      const skipped = this.index.skipped();
+      if (skipped.length) this.log.warn(`History: ${describeSkipped(skipped).tooltip}`);
     })().finally(() => (this.loading = null));
     return this.loading;
   }
@@ -129,7 +136,7 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
   getChildren(node?: SessionNode): SessionNode[] {
     if (node?.kind === 'group') return node.sessions.map((row) => ({ kind: 'session', row }));
     if (node) return [];
-    if (!this.rows.length && !this.loading) void this.reload();
+    if (!this.loadedOnce && !this.loading) void this.reload();
     const now = Date.now();
     const groups = new Map<string, { kind: 'group'; key: string; label: string; sessions: SessionRow[] }>();
     for (const row of this.visible()) {
@@ -139,11 +146,21 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
       group.sessions.push(row);
     }
     const running: SessionNode[] = this.running().map((task) => ({ kind: 'running', task }));
-    return [...running, ...groups.values()];
+    const skipped = this.index.skipped().length;
+    return [...running, ...groups.values(), ...(skipped ? [{ kind: 'skipped', count: skipped } as const] : [])];
   }
 
   getTreeItem(node: SessionNode): vscode.TreeItem {
     if (node.kind === 'group') {
+    if (node.kind === 'skipped') {
+      const { label, tooltip } = describeSkipped(this.index.skipped());
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon('warning');
+      item.tooltip = tooltip;
+      item.id = 'skipped';
+      item.contextValue = 'skippedFiles';
+      return item;
+    }
       const item = new vscode.TreeItem(node.label, node.key === 'today' || node.key === 'yesterday' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.description = `${node.sessions.length}`;
       item.id = `group:${node.key}`;

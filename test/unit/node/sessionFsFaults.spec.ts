@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SessionIndex } from '../../../src/node/sessionIndex';
-import type { SessionFile, SkippedEntry } from '../../../src/node/sessionFiles';
+import { describeSkipped, type SessionFile, type SkippedEntry } from '../../../src/node/sessionFiles';
 import { makeCorpusCodexHome, removeHome } from '../../helpers/codexHome';
 import { corpusAvailable } from '../../helpers/corpus';
 
@@ -221,6 +221,21 @@ const isRoot = process.getuid?.() === 0;
     assert.equal(changes.changed.length + changes.added.length <= 1, true);
     assert.deepEqual(ix.skipped(), []);
     rmSync(file);
+  });
+
+  it('the tree\'s "skipped" row: a count and a tooltip with every path and reason (the first 20)', async () => {
+    execFileSync('mkfifo', [path.join(day, NAME(1))]);
+    symlinkSync(path.join(home, 'nowhere'), path.join(day, NAME(2)));
+    const ix = await index();
+    const one = describeSkipped(ix.skipped().slice(0, 1));
+    assert.equal(one.label, 'Skipped 1 file that could not be read');
+    const { label, tooltip } = describeSkipped(ix.skipped());
+    assert.equal(label, 'Skipped 2 files that could not be read');
+    assert.ok(tooltip.includes(`${path.join(day, NAME(1))}: not a regular file`), tooltip);
+    assert.ok(tooltip.includes(`${path.join(day, NAME(2))}: a symbolic link to nothing`), tooltip);
+    const many = describeSkipped(Array.from({ length: 25 }, (_, i) => ({ path: `/p${i}`, reason: 'r' })));
+    assert.equal(many.tooltip.split('\n').filter((l) => l.startsWith('/p')).length, 20);
+    assert.match(many.tooltip, /… and 5 more$/);
   });
 });
 
