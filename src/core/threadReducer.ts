@@ -186,7 +186,8 @@ export class ThreadReducer {
     let status: ThreadState['status'];
     let error: string | undefined;
     if (reason === 'cancelled') status = 'cancelled';
-    else if (reason === 'exit' && exitCode !== null && exitCode !== 0) {
+    else if (reason === 'exit' && ((exitCode !== null && exitCode !== 0) || (exitCode === null && message))) {
+      // A failing exit code, or no exit code but a reason (codex was killed by a signal nobody here sent).
       status = 'failed';
       error = message ?? `codex exited with code ${exitCode}.`;
     } else if (reason === 'timeout' || reason === 'idle_timeout' || reason === 'spawn_error') {

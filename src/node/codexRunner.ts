@@ -70,6 +70,17 @@ export function lastStderrLine(stderr: string): string | undefined {
   return plain[plain.length - 1] ?? lines[lines.length - 1];
 }
 
+/**
+ * What to say when codex ended by itself without success: its exit code and the meaningful stderr line, or the signal
+ * that killed it when the runner did not send one (a crash, the OOM killer, a `kill -9`); undefined after a clean exit.
+ */
+export function exitMessage(exitCode: number | null, signal: string | null, stderrTail: string): string | undefined {
+  if (exitCode === null) return signal ? `codex was killed by ${signal}.` : undefined;
+  if (exitCode === 0) return undefined;
+  const line = lastStderrLine(stderrTail);
+  return line ? `codex exited with code ${exitCode}: ${line}` : `codex exited with code ${exitCode}.`;
+}
+
 /** The pipeline of one run: a new run of the reducer, with the leading events (the prompt) already in. */
 export function startPipeline(opts: RunOptions): ExecPipeline {
   const pipeline = new ExecPipeline(
@@ -195,10 +206,7 @@ export async function runCodex(opts: RunOptions): Promise<RunResult> {
     const reason: RunEndReason = spawnFailed ? 'spawn_error' : (stopReason ?? 'exit');
     let message = stopMessage;
     if (spawnFailed) message = `Could not start codex (${opts.codexPath}): ${result.shortMessage ?? result.message}`;
-    else if (reason === 'exit' && exitCode !== 0 && exitCode !== null) {
-      const line = lastStderrLine(stderrTail);
-      message = line ? `codex exited with code ${exitCode}: ${line}` : `codex exited with code ${exitCode}.`;
-    }
+    else if (reason === 'exit') message = exitMessage(exitCode, result.signal ?? null, stderrTail);
     const state = pipeline.end({ reason, exit_code: exitCode }, message);
     return {
       state,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { open, readFile, utimes } from 'node:fs/promises';
 import type { RunEndReason } from '../shared/threadModel';
-import { lastStderrLine, startPipeline, type RunOptions, type RunResult } from './codexRunner';
+import { exitMessage, startPipeline, type RunOptions, type RunResult } from './codexRunner';
 import { descendantsOf, isAlive, signalAll } from './processTree';
 import { runFiles, type TaskHostSpec, type TaskHostStatus } from './taskHostSpec';
 
@@ -157,10 +157,7 @@ export async function followRun(runDir: string, opts: RunOptions, knownHostPid: 
     } else if (status.state === 'orphaned') {
       reason = 'cancelled';
       message = 'The task was stopped because the editor went away.';
-    } else if (exitCode !== 0 && exitCode !== null) {
-      const line = lastStderrLine(stderrTail);
-      message = line ? `codex exited with code ${exitCode}: ${line}` : `codex exited with code ${exitCode}.`;
-    }
+    } else message = exitMessage(exitCode, status.signal ?? null, stderrTail);
   }
   const state = pipeline.end({ reason, exit_code: exitCode }, message);
   if (reason === 'end_of_input' && message && !state.errors.includes(message)) state.errors.push(message);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { codexProviderArgs, startFakeModelServer, type CodexProviderOptions, type FakeModelServer, type FakeTurn } from './fakeModelServer';
+import { codexProviderArgs, startFakeModelServer, type CodexProviderOptions, type FakeModelServer, type FakeModelServerOptions } from './fakeModelServer';
 
 /** The repository root. */
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -26,8 +26,8 @@ export function tempDir(prefix: string): string {
 }
 
 /** A fake model server closed after the test. */
-export async function fakeServer(script: FakeTurn[]): Promise<FakeModelServer> {
-  const s = await startFakeModelServer(script);
+export async function fakeServer(script: Parameters<typeof startFakeModelServer>[0], options?: FakeModelServerOptions): Promise<FakeModelServer> {
+  const s = await startFakeModelServer(script, options);
   cleanups.push(() => s.close());
   return s;
 }
