@@ -3,11 +3,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { HostMessage } from '../src/shared/protocol';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/helpers/webviewPage';
 import type { BenchReport } from './lib/types';
 import { openDriver, runPage, type RunInput } from './lib/webviewDriver';
-import { hostFrames, paceFrames, type HostFrames } from './lib/webviewHost';
+import { hostFrames, type HostFrames } from './lib/webviewHost';
 import { figures, reportWebviewBench, type Contender, type RunFigures, type Scenario } from './lib/webviewReport';
 import { BenchServer } from './lib/webviewServer';
 import { generateThread } from './lib/webviewThread';
@@ -20,14 +19,15 @@ import { summarizeTrace } from './lib/webviewTrace';
  * iframe (its own renderer process) and the messages come from its parent, which stands in for the host. Scenarios:
  *   steady  one frame of messages (appends + one update) every 16 ms, items arriving at a steady rate;
  *   burst   the same messages, as fast as the driver can post them;
- *   replay  one `reset` with the whole final thread (restoring a panel, replaying a session); reported, not judged.
+ *   replay  the whole final thread into a fresh page (restoring a panel, replaying a session), as the host's feed
+ *           sends it: a small `reset`, then a frame every 16 ms; reported, not judged.
  * Each page is warmed up first (a reset with some items, then an empty one). Measured in the page and in a Chromium
  * trace: every main-thread task (longest, count over 50 ms), time until the last item is rendered, JS heap.
  * Knobs: BENCH_WEBVIEW_ITEMS (10000), BENCH_WEBVIEW_MB (50 MB of output), BENCH_WEBVIEW_SECONDS (length of the steady
  * stream, 12), BENCH_WEBVIEW_SCENARIOS (steady,burst,replay), BENCH_WEBVIEW_TIMEOUT_S (a page not done after this long
  * is stopped and reported as such; see timeoutMs), BENCH_WEBVIEW_ASSETS (a folder whose webview.js and panel.css
- * replace the built ones: to compare a candidate with the current build), BENCH_WEBVIEW_HOST=paced (a prototype of a
- * host that posts at most 256 K characters per frame, see Pacer in lib/webviewHost.ts).
+ * replace the built ones: to compare a candidate with the current build). The host side is the real PanelFeed
+ * (src/core/panelFeed.ts, at most about 256 K characters per frame), see lib/webviewHost.ts.
  */
 
 const ITEMS = Number(process.env.BENCH_WEBVIEW_ITEMS ?? 10_000);
@@ -35,7 +35,6 @@ const OUTPUT_MB = Number(process.env.BENCH_WEBVIEW_MB ?? 50);
 const SECONDS = Number(process.env.BENCH_WEBVIEW_SECONDS ?? 12);
 const SCENARIOS = (process.env.BENCH_WEBVIEW_SCENARIOS ?? 'steady,burst,replay').split(',').filter((s): s is Scenario => ['steady', 'burst', 'replay'].includes(s));
 const ASSETS = process.env.BENCH_WEBVIEW_ASSETS;
-const PACED = process.env.BENCH_WEBVIEW_HOST === 'paced';
 const RESULT_FILE = fileURLToPath(new URL('./results/webview.json', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Items of the warm-up reset. */
@@ -71,32 +70,17 @@ function ensureBundle(): void {
 
 /** The warm-up: a reset with the thread's first items, then an empty one (so the run starts from an empty panel). */
 function warmup(host: HostFrames): unknown[][] {
-  const last = JSON.parse(host.reset) as Extract<HostMessage, { type: 'reset' }>;
+  const last = host.final;
   const items = last.items.slice(0, WARMUP_ITEMS);
   const turns = last.turns.filter((t) => t.first_item < items.length);
   return [[{ ...last, items, turns }], [{ ...last, items: [], turns: [] }]];
 }
 
-/** What the driver posts: the host's frames (paced or not) for the stream, and the reset for the replay. */
-interface Streams {
-  stream: string[];
-  streamMessages: number;
-  reset: string[];
-  resetMessages: number;
-}
-
-function streams(host: HostFrames): Streams {
-  if (!PACED) return { stream: host.frames, streamMessages: host.messages, reset: [`[${host.reset}]`], resetMessages: 1 };
-  const stream = paceFrames(host.frames);
-  const reset = paceFrames([`[${host.reset}]`]);
-  return { stream: stream.frames, streamMessages: stream.messages, reset: reset.frames, resetMessages: reset.messages };
-}
-
 /** One contender in one scenario, in a fresh iframe of the driver page; the trace is read and dropped. */
-async function runOne(browser: Browser, driver: Page, server: BenchServer, scenario: Scenario, contender: Contender, host: HostFrames, s: Streams, warm: unknown[][]): Promise<RunFigures> {
+async function runOne(browser: Browser, driver: Page, server: BenchServer, scenario: Scenario, contender: Contender, host: HostFrames, warm: unknown[][]): Promise<RunFigures> {
   const input: RunInput = {
-    key: scenario === 'replay' ? 'reset' : 'stream', messages: scenario === 'replay' ? s.resetMessages : s.streamMessages, items: host.items,
-    mode: scenario === 'steady' ? 'steady' : 'burst', warmup: warm, timeoutMs: timeoutMs(scenario),
+    key: scenario === 'replay' ? 'reset' : 'stream', messages: scenario === 'replay' ? host.resetMessages : host.messages, items: host.items,
+    mode: scenario === 'burst' ? 'burst' : 'steady', warmup: warm, timeoutMs: timeoutMs(scenario),
   };
   const t0 = performance.now();
   const run = await runPage(browser, driver, server.pageUrl(contender === 'ours' ? 'panel' : 'baseline'), input);
@@ -116,20 +100,19 @@ export async function run(): Promise<BenchReport> {
   log(`thread: ${thread.items} items (${Object.entries(thread.kinds).map(([k, n]) => `${n} ${k}`).join(', ')}), ` +
     `${(thread.outputChars / 1e6).toFixed(1)} MB of command output (largest ${thread.hugeOutputs.map((n) => `${n / 1e6} MB`).join(', ')}; ` +
     `one is minified-bundle lines), longest message ${(thread.longestMessage / 1000).toFixed(0)} k chars`);
-  log(`host: ${host.frames.length} frames (${host.updates} updates, ${host.appends} appends), ${(host.chars / 1e6).toFixed(0)} MB of messages; reset ${(host.reset.length / 1e6).toFixed(0)} MB`);
-  const s = streams(host);
-  if (PACED) log(`paced host (prototype): ${s.stream.length} frames, ${s.streamMessages} messages; reset as ${s.resetMessages} messages in ${s.reset.length} frames`);
+  log(`host: ${host.frames.length} frames (${host.updates} updates, ${host.appends} appends), ${(host.chars / 1e6).toFixed(0)} MB of messages; ` +
+    `replay: ${host.resetMessages} messages in ${host.resetFrames.length} frames, ${(host.resetChars / 1e6).toFixed(0)} MB`);
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
   const server = await BenchServer.start(ASSETS);
   const runs: RunFigures[] = [];
   try {
     const t0 = performance.now();
-    const driver = await openDriver(browser, server, { stream: s.stream, reset: s.reset });
+    const driver = await openDriver(browser, server, { stream: host.frames, reset: host.resetFrames });
     log(`driver page loaded the messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const warm = warmup(host);
     for (const scenario of SCENARIOS) {
-      for (const contender of ['ours', 'baseline'] as const) runs.push(await runOne(browser, driver, server, scenario, contender, host, s, warm));
+      for (const contender of ['ours', 'baseline'] as const) runs.push(await runOne(browser, driver, server, scenario, contender, host, warm));
     }
   } finally {
     await browser.close();
@@ -137,11 +120,11 @@ export async function run(): Promise<BenchReport> {
   }
   const input = {
     config: {
-      assets: ASSETS ?? 'dist/webview.js, media/panel.css', host: PACED ? 'paced (prototype, 256 K chars per frame)' : 'as src/vscode/taskPanel.ts', items: ITEMS, outputMB: OUTPUT_MB, steadySeconds: SECONDS, scenarios: SCENARIOS,
+      assets: ASSETS ?? 'dist/webview.js, media/panel.css', host: 'PanelFeed (src/core/panelFeed.ts), as src/vscode/taskPanel.ts', items: ITEMS, outputMB: OUTPUT_MB, steadySeconds: SECONDS, scenarios: SCENARIOS,
       timeoutMs: Object.fromEntries(SCENARIOS.map((sc) => [sc, timeoutMs(sc)])), viewport: '900x800', chromium: CHROMIUM, warmupItems: WARMUP_ITEMS,
     },
     thread: { items: thread.items, kinds: thread.kinds, outputChars: thread.outputChars, hugeOutputs: thread.hugeOutputs, longestMessage: thread.longestMessage },
-    host: { frames: host.frames.length, updates: host.updates, appends: host.appends, messages: host.messages, messageChars: host.chars, resetChars: host.reset.length, posted: { frames: s.stream.length, messages: s.streamMessages, resetMessages: s.resetMessages } },
+    host: { frames: host.frames.length, updates: host.updates, appends: host.appends, messages: host.messages, messageChars: host.chars, resetChars: host.resetChars, resetFrames: host.resetFrames.length, resetMessages: host.resetMessages },
   };
   return reportWebviewBench(input, runs, RESULT_FILE, log);
 }

@@ -79,6 +79,11 @@ export interface FailureInfo {
 export interface IndexedItem {
   index: number;
   item: ThreadItem;
+  /**
+   * The page already has this command's whole output (streamed as appends): keep it and take the rest of the item
+   * (the host sends `aggregated_output` empty).
+   */
+  keepOutput?: boolean;
 }
 
 /** Counts of input the parser could not use, shown as a notice. */
@@ -91,10 +96,16 @@ export interface InputNotices {
 export type HostMessage =
   /** Everything: sent after `ready` and after a restore. */
   | { type: 'reset'; items: ThreadItem[]; turns: TurnState[]; header: TaskHeader; failure: FailureInfo | null; notices: InputNotices }
-  /** Items added or changed since the last message (batched: at most one message per animation frame). */
-  | { type: 'update'; items: IndexedItem[]; turns: TurnState[]; header: TaskHeader; failure: FailureInfo | null; notices: InputNotices }
-  /** Output appended to a running command, without resending what came before. */
-  | { type: 'append'; itemId: string; text: string }
+  /**
+   * Items added or changed since the last message (at most one message per animation frame, see src/core/panelFeed.ts);
+   * new items extend the thread in order; `turns` only when they changed.
+   */
+  | { type: 'update'; items: IndexedItem[]; turns?: TurnState[]; header: TaskHeader; failure: FailureInfo | null; notices: InputNotices }
+  /**
+   * Output appended to a command, without resending what came before: a delta (capped like the host's copy) or, with
+   * `piece`, the next part of an output the host already capped (concatenated as is).
+   */
+  | { type: 'append'; itemId: string; text: string; piece?: boolean }
   /** Put the cursor in the follow-up box. */
   | { type: 'focusComposer' };
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TaskSession } from '../node/taskSession';
-import { webviewMessageSchema, type HostMessage, type IndexedItem, type WebviewMessage } from '../shared/protocol';
+import { PanelFeed } from '../core/panelFeed';
+import { webviewMessageSchema, type HostMessage, type WebviewMessage } from '../shared/protocol';
 import type { ThreadEvent } from '../shared/threadModel';
 import { panelHtml, panelResourceRoots } from './panelHtml';
 
@@ -19,7 +20,7 @@ export interface PanelHost {
   player(session: TaskSession, panel: TaskPanel, action: 'play' | 'pause' | 'step' | 'speed', speed?: number): Promise<void>;
 }
 
-/** Batching interval: at most one update message per animation frame. */
+/** Batching interval: at most one frame of messages per animation frame. */
 const FRAME_MS = 16;
 
 /**
@@ -28,9 +29,7 @@ const FRAME_MS = 16;
  */
 export class TaskPanel implements vscode.Disposable {
   private ready = false;
-  private readonly dirty = new Set<string>();
-  private readonly appends = new Map<string, string>();
-  private readonly sent = new Set<string>();
+  private readonly feed = new PanelFeed();
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly unsubscribe: () => void;
@@ -55,15 +54,7 @@ export class TaskPanel implements vscode.Disposable {
   }
 
   private onEvent(e: ThreadEvent | null): void {
-    if (e) {
-      if (e.type === 'item.output_delta') {
-        if (this.sent.has(e.item_id) && !this.dirty.has(e.item_id)) this.appends.set(e.item_id, (this.appends.get(e.item_id) ?? '') + e.delta);
-        else this.dirty.add(e.item_id);
-      } else if (e.type === 'item.started' || e.type === 'item.updated' || e.type === 'item.completed') {
-        this.dirty.add(e.item.id);
-        this.appends.delete(e.item.id);
-      }
-    }
+    if (e) this.feed.event(e);
     this.schedule();
   }
 
@@ -72,37 +63,24 @@ export class TaskPanel implements vscode.Disposable {
     this.timer = setTimeout(() => this.flush(), FRAME_MS);
   }
 
-  private post(m: HostMessage): void {
-    void this.panel.webview.postMessage(m);
-  }
-
+  /** Posts one frame of the feed (at most about 256 K characters) and schedules the next while more is queued. */
   private flush(): void {
     this.timer = undefined;
     if (this.disposed) return;
     const state = this.session.state;
-    for (const [itemId, text] of this.appends) this.post({ type: 'append', itemId, text });
-    this.appends.clear();
-    const items: IndexedItem[] = [];
-    if (this.dirty.size) {
-      state.items.forEach((item, index) => {
-        if (this.dirty.has(item.id)) {
-          items.push({ index, item });
-          this.sent.add(item.id);
-        }
-      });
-      this.dirty.clear();
+    for (const m of this.feed.frame(state, { header: this.session.header(), failure: this.session.failure(), notices: { skipped_lines: state.skipped_lines, unknown_events: state.unknown_events } })) {
+      void this.panel.webview.postMessage(m);
     }
-    this.post({ type: 'update', items, turns: state.turns, header: this.session.header(), failure: this.session.failure(), notices: { skipped_lines: state.skipped_lines, unknown_events: state.unknown_events } });
     this.panel.title = `${this.session.running ? '● ' : ''}${this.session.title}`;
+    if (this.feed.busy) this.schedule();
   }
 
-  /** Sends the whole thread (after `ready`, or when the page was rebuilt). */
+  /** Sends the whole thread again (after `ready`, or when the page was rebuilt), a frame at a time. */
   reset(): void {
-    const state = this.session.state;
-    this.dirty.clear();
-    this.appends.clear();
-    for (const i of state.items) this.sent.add(i.id);
-    this.post({ type: 'reset', items: state.items, turns: state.turns, header: this.session.header(), failure: this.session.failure(), notices: { skipped_lines: state.skipped_lines, unknown_events: state.unknown_events } });
+    this.feed.reset();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.ready) this.flush();
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -158,7 +136,8 @@ export class TaskPanel implements vscode.Disposable {
   }
 
   focusComposer(): void {
-    this.post({ type: 'focusComposer' });
+    const m: HostMessage = { type: 'focusComposer' };
+    void this.panel.webview.postMessage(m);
   }
 
   dispose(): void {

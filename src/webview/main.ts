@@ -215,8 +215,11 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       pendingHeader = [m.header, m.failure, m.notices];
       break;
     case 'update':
-      for (const { index, item } of m.items) setItem(index, item);
-      setTurns(m.turns);
+      for (const { index, item, keepOutput } of m.items) {
+        const had = items[index];
+        setItem(index, keepOutput && had?.type === 'command_execution' && item.type === 'command_execution' ? { ...item, aggregated_output: had.aggregated_output, output_truncated_chars: had.output_truncated_chars } : item);
+      }
+      if (m.turns) setTurns(m.turns);
       pendingHeader = [m.header, m.failure, m.notices];
       break;
     case 'append': {
@@ -224,8 +227,11 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       const item = items[i];
       if (item?.type === 'command_execution') {
         // Capped like the host's copy (head and tail kept), so streamed output cannot grow without bound here.
-        const { text, dropped } = appendCapped(item.aggregated_output, item.output_truncated_chars ?? 0, m.text, DEFAULT_MAX_OUTPUT_CHARS);
-        items[i] = { ...item, aggregated_output: text, ...(dropped ? { output_truncated_chars: dropped } : {}) } as CommandExecutionItem;
+        if (m.piece) items[i] = { ...item, aggregated_output: item.aggregated_output + m.text };
+        else {
+          const { text, dropped } = appendCapped(item.aggregated_output, item.output_truncated_chars ?? 0, m.text, DEFAULT_MAX_OUTPUT_CHARS);
+          items[i] = { ...item, aggregated_output: text, ...(dropped ? { output_truncated_chars: dropped } : {}) } as CommandExecutionItem;
+        }
         win.invalidate(i);
       }
       break;
