@@ -4,6 +4,8 @@ import { registerLog } from './vscode/log';
 import { registerTaskCommands } from './vscode/taskCommands';
 import { TaskManager } from './vscode/taskManager';
 import { registerTaskPanelSerializer } from './vscode/taskSerializer';
+import { UsageData } from './vscode/usageData';
+import { registerUsage } from './vscode/usageReportPanel';
 
 let tasks: TaskManager | undefined;
 
@@ -14,7 +16,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(tasks);
   registerTaskCommands(context, tasks);
   registerTaskPanelSerializer(context, tasks);
-  registerHistory(context, tasks);
+  const history = registerHistory(context, tasks);
+  registerUsage(context, tasks, new UsageData(history.index, log));
 }
 
 /**

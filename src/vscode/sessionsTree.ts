@@ -39,7 +39,8 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
   private debounce: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly index: SessionIndex,
+    /** The index the tree shows; the usage status bar and report share it. */
+    readonly index: SessionIndex,
     private readonly running: () => TaskSession[],
     private readonly log: vscode.LogOutputChannel,
     workspaceOnly: boolean,

@@ -1,0 +1,151 @@
+import * as vscode from 'vscode';
+import { localDay } from '../core/rolloutUsage';
+import { Throttle } from '../core/throttle';
+import { breakdownOf, liveBreakdown, statusText, statusTooltip, type StatusInput, type StatusScope } from '../core/usageStatus';
+import type { TaskSession } from '../node/taskSession';
+import { COST_BASIS, usageReport } from '../node/usageReport';
+import { readSettings } from './settings';
+import type { TaskManager } from './taskManager';
+import type { UsageData } from './usageData';
+
+/** At most this many repaints a second while tokens stream in. */
+const REPAINT_MS = 250;
+/** The idle total is recomputed this often (sessions run outside VS Code too), and on focus at most this often. */
+const SUMMARY_EVERY_MS = 5 * 60_000;
+const FOCUS_MIN_MS = 30_000;
+/** After a task ends, codex may still be flushing its rollout file. */
+const AFTER_TASK_MS = 1500;
+
+/**
+ * The status bar item: a running task's live tokens and cost, otherwise today's total (all sessions, or this
+ * workspace's, per `codexSessions.statusBarScope`). Repaints are throttled; the text and tooltip are only set when
+ * they change (no flicker). The history is read in the background after startup, never during activation.
+ */
+export class UsageStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly throttle = new Throttle(() => this.paint(), REPAINT_MS);
+  private readonly subscriptions = new Map<TaskSession, () => void>();
+  private summary: StatusInput | null = null;
+  private summaryDay = '';
+  private computing = false;
+  private again = false;
+  private lastFocusRefresh = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private text = '';
+  private tooltip = '';
+
+  constructor(
+    private readonly tasks: TaskManager,
+    private readonly data: UsageData,
+  ) {
+    this.item = vscode.window.createStatusBarItem('codexSessions.usage', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'Codex Usage';
+    this.item.command = 'codexSessions.showUsageReport';
+    this.disposables.push(
+      this.item,
+      tasks.onDidChange(() => this.tasksChanged()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('codexSessions.statusBar.enabled')) this.applyVisibility();
+        if (e.affectsConfiguration('codexSessions.statusBarScope') || e.affectsConfiguration('codexSessions.pricing')) void this.computeSummary();
+      }),
+      vscode.window.onDidChangeWindowState((w) => {
+        if (w.focused && Date.now() - this.lastFocusRefresh > FOCUS_MIN_MS) void this.computeSummary();
+      }),
+    );
+    this.applyVisibility();
+    this.throttle.call();
+    // Started on a timer so activation returns first; the index reads files in the background.
+    this.timer = setTimeout(() => void this.computeSummary(), 0);
+  }
+
+  private get enabled(): boolean {
+    return vscode.workspace.getConfiguration('codexSessions').get<boolean>('statusBar.enabled', true);
+  }
+
+  private get scope(): StatusScope {
+    return vscode.workspace.getConfiguration('codexSessions').get<string>('statusBarScope') === 'workspace' ? 'workspace' : 'today';
+  }
+
+  private applyVisibility(): void {
+    if (this.enabled) this.item.show();
+    else this.item.hide();
+  }
+
+  private tasksChanged(): void {
+    const running = new Set(this.tasks.running());
+    for (const [s, unsubscribe] of this.subscriptions) {
+      if (running.has(s)) continue;
+      unsubscribe();
+      this.subscriptions.delete(s);
+      setTimeout(() => void this.computeSummary(), AFTER_TASK_MS);
+    }
+    for (const s of running) if (!this.subscriptions.has(s)) this.subscriptions.set(s, s.onEvent((e) => (e === null || e.type === 'usage' || e.type === 'turn.completed' || e.type === 'thread.meta') && this.throttle.call()));
+    this.throttle.call();
+  }
+
+  /** Recomputes today's total from the index (warm: stats only), then repaints. Calls during a run coalesce. */
+  private async computeSummary(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.computeSummary(), SUMMARY_EVERY_MS);
+    if (this.computing) return void (this.again = true);
+    this.computing = true;
+    this.lastFocusRefresh = Date.now();
+    const scope = this.scope;
+    try {
+      if (!this.summary || this.summaryDay !== localDay(Date.now())) this.summary = { kind: 'loading', scope };
+      this.throttle.call();
+      await this.data.refresh();
+      const today = localDay(Date.now());
+      let sessions = this.data.index.sessions();
+      if (scope === 'workspace') sessions = await this.data.inWorkspace(sessions);
+      const report = usageReport(sessions, { since: today, until: today, by: 'model', pricing: this.data.pricing() });
+      const models = report.rows.map((r) => ({ model: 'model' in r ? r.model : null, usage: r, usd: r.cost_usd }));
+      this.summary = { kind: 'summary', scope, breakdown: breakdownOf(models), sessions: report.totals.sessions };
+      this.summaryDay = today;
+    } catch (e) {
+      this.summary = { kind: 'error', message: (e as Error).message };
+    } finally {
+      this.computing = false;
+      this.throttle.call();
+    }
+    if (this.again) {
+      this.again = false;
+      void this.computeSummary();
+    }
+  }
+
+  /** What to show now: the running tasks if any, else the summary. */
+  private input(): StatusInput {
+    const running = this.tasks.running();
+    if (running.length) {
+      const pricing = this.data.pricing();
+      return {
+        kind: 'live',
+        tasks: running.map((s) => ({ title: s.title, breakdown: liveBreakdown(s.state.usage, s.state.meta.model ?? readSettings(vscode.Uri.file(s.cwd)).model, pricing) })),
+      };
+    }
+    return this.summary ?? { kind: 'loading', scope: this.scope };
+  }
+
+  private paint(): void {
+    const input = this.input();
+    const text = statusText(input);
+    const tooltip = statusTooltip(input, COST_BASIS);
+    if (text !== this.text) this.item.text = this.text = text;
+    if (tooltip !== this.tooltip) {
+      this.tooltip = tooltip;
+      const md = new vscode.MarkdownString(tooltip, true);
+      md.isTrusted = { enabledCommands: ['codexSessions.showUsageReport'] };
+      this.item.tooltip = md;
+    }
+    this.item.accessibilityInformation = { label: text.replace(/\$\([^)]*\)\s*/g, '').replace(/\btok\b/, 'tokens'), role: 'button' };
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.throttle.dispose();
+    for (const unsubscribe of this.subscriptions.values()) unsubscribe();
+    for (const d of this.disposables) d.dispose();
+  }
+}
