@@ -12,6 +12,7 @@ import { replayRollout } from '../node/rolloutReader';
 import { findRolloutFile } from '../node/rolloutLookup';
 import { resolveCodexHome } from '../node/sessionFiles';
 import { buildTimeline, ReplayPlayer } from '../core/replayPlayer';
+import { decideLink } from '../core/webviewRequest';
 import { readFile } from 'node:fs/promises';
 import type { ThreadEvent } from '../shared/threadModel';
 import { ReadOnlyDocuments } from './documents';
@@ -258,29 +259,21 @@ export class TaskManager implements PanelHost, vscode.Disposable {
   }
 
   async openLink(session: TaskSession, href: string): Promise<void> {
-    let url: URL | null = null;
-    try {
-      url = new URL(href);
-    } catch {
-      url = null;
-    }
-    if (url && (url.protocol === 'http:' || url.protocol === 'https:')) {
-      await vscode.env.openExternal(vscode.Uri.parse(url.toString()));
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const d = decideLink(href, { cwd: session.cwd, workspaceRoots: roots, caseInsensitive: process.platform === 'win32' || process.platform === 'darwin' });
+    if (d.kind === 'refused') {
+      void vscode.window.showWarningMessage(d.reason);
       return;
     }
-    if (url && url.protocol !== 'file:') {
-      void vscode.window.showWarningMessage(`Codex Sessions does not open ${url.protocol} links.`);
+    if (d.kind === 'external') {
+      await vscode.env.openExternal(vscode.Uri.parse(d.url, true));
       return;
     }
-    const m = /^(.*?)(?::(\d+))?(?::\d+)?$/.exec(url ? url.pathname : href);
-    const target = path.resolve(session.cwd, decodeURIComponent(m?.[1] ?? href));
-    const inWorkspace = (vscode.workspace.workspaceFolders ?? []).some((f) => !path.relative(f.uri.fsPath, target).startsWith('..'));
-    if (!inWorkspace) {
-      const ok = await vscode.window.showWarningMessage(`Open ${target}? It is outside the workspace.`, { modal: true }, 'Open');
+    if (!d.inWorkspace) {
+      const ok = await vscode.window.showWarningMessage(`Open ${d.path}? It is outside the workspace.`, { modal: true }, 'Open');
       if (ok !== 'Open') return;
     }
-    const line = m?.[2] ? Math.max(0, Number(m[2]) - 1) : 0;
-    await vscode.window.showTextDocument(vscode.Uri.file(target), { selection: new vscode.Range(line, 0, line, 0) });
+    await vscode.window.showTextDocument(vscode.Uri.file(d.path), { selection: new vscode.Range(d.line, 0, d.line, 0) });
   }
 
   async runAction(session: TaskSession, action: string): Promise<void> {

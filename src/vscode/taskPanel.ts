@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { TaskSession } from '../node/taskSession';
 import { PanelFeed } from '../core/panelFeed';
-import { webviewMessageSchema, type HostMessage, type WebviewMessage } from '../shared/protocol';
+import { parseWebviewMessage } from '../core/webviewRequest';
+import type { HostMessage, WebviewMessage } from '../shared/protocol';
 import type { ThreadEvent } from '../shared/threadModel';
 import { panelHtml, panelResourceRoots } from './panelHtml';
 
@@ -84,13 +85,13 @@ export class TaskPanel implements vscode.Disposable {
   }
 
   private async receive(raw: unknown): Promise<void> {
-    const parsed = webviewMessageSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.host.log.warn(`Rejected a malformed message from the task panel: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.host.log.warn(`Rejected a malformed message from the task panel: ${parsed.error}`);
       return;
     }
     try {
-      await this.handle(parsed.data);
+      await this.handle(parsed.value);
     } catch (e) {
       this.host.log.error(`Task panel action failed: ${(e as Error).message}`);
       void vscode.window.showErrorMessage((e as Error).message);
