@@ -19,6 +19,8 @@ export class ExecPipeline {
   readonly reducer: ThreadReducer;
   private readonly splitter: LineSplitter;
   private readonly onEvent?: (e: ThreadEvent) => void;
+  /** Whether the input ended inside a line that could not be read (cut short). */
+  private cut = false;
 
   constructor(opts: PipelineOptions = {}, reducer?: ThreadReducer) {
     this.parser = new ExecStreamParser(opts);
@@ -45,11 +47,7 @@ export class ExecPipeline {
   private lines(lines: SplitLine[]): void {
     for (const l of lines) {
       const events = this.parser.push(l.text);
-      if (l.overflowChars) {
-        for (const e of events) {
-          if (e.type === 'diagnostic') e.reason = `line longer than the limit, ${l.overflowChars} characters cut; ${e.reason}`;
-        }
-      }
+      if (markCut(events, l)) this.cut = true;
       this.dispatch(events);
     }
   }
@@ -61,13 +59,37 @@ export class ExecPipeline {
     }
   }
 
-  /** Ends the stream: flushes the last line, closes what the family leaves open, records how the run ended. */
+  /**
+   * Ends the stream: flushes the last line, closes what the family leaves open, records how the run ended. A stream
+   * that ends inside an unreadable line was cut short: turns the family never closes itself are then left open (the
+   * state ends `incomplete`) rather than shown as completed.
+   */
   end(how: StreamEnd = { reason: 'end_of_input', exit_code: null }, message?: string): ThreadState {
     this.lines(this.splitter.end());
-    this.dispatch(this.parser.end(how));
+    if (!this.cut) this.dispatch(this.parser.end(how));
     this.dispatch([{ type: 'run.ended', reason: how.reason, exit_code: how.exit_code, ...(message ? { message } : {}) }]);
     return this.reducer.state;
   }
+}
+
+/** The reason given for the last line of an input that ends without a line break and cannot be read. */
+export const CUT_SHORT = 'the input ends inside this line: it was cut short';
+
+/**
+ * Prefixes the diagnostics of a line with what the splitter knew about it (too long, or the unterminated last line);
+ * returns whether the line marks the input as cut short.
+ */
+export function markCut(events: ThreadEvent[], l: SplitLine): boolean {
+  let cut = false;
+  for (const e of events) {
+    if (e.type !== 'diagnostic') continue;
+    if (l.overflowChars) e.reason = `line longer than the limit, ${l.overflowChars} characters cut; ${e.reason}`;
+    if (l.unterminated && e.kind === 'skipped_line') {
+      e.reason = `${CUT_SHORT}; ${e.reason}`;
+      cut = true;
+    }
+  }
+  return cut;
 }
 
 /** Parses a complete exec output (all of a file) into a thread state. */

@@ -6,6 +6,8 @@ export interface SplitLine {
   text: string;
   /** Set when the line was longer than the limit; `text` then holds only its start. */
   overflowChars?: number;
+  /** Set on the last line when the input ended without a line break after it (a file or stream cut short). */
+  unterminated?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export class LineSplitter {
     if (this.partial !== '' || this.overflow) {
       let line = this.partial;
       if (line.endsWith('\r')) line = line.slice(0, -1);
-      out.push(this.overflow ? { text: line, overflowChars: this.overflow } : { text: line });
+      out.push(this.overflow ? { text: line, overflowChars: this.overflow, unterminated: true } : { text: line, unterminated: true });
       this.partial = '';
       this.overflow = 0;
     }

@@ -1,5 +1,6 @@
 import type { ThreadEvent, ThreadState } from '../shared/threadModel';
-import { LineSplitter } from './lineSplitter';
+import { markCut } from './execPipeline';
+import { LineSplitter, type SplitLine } from './lineSplitter';
 import { RolloutParser, type RolloutParserOptions } from './rolloutParser';
 import type { RolloutSession } from './rolloutSession';
 import { ThreadReducer, type ReducerOptions } from './threadReducer';
@@ -19,6 +20,8 @@ export interface RolloutReplayOptions extends RolloutParserOptions {
 export class RolloutReplay {
   readonly parser: RolloutParser;
   private readonly splitter: LineSplitter;
+  /** Whether the file ended inside a line that could not be read (cut short). */
+  private cut = false;
 
   constructor(
     readonly reducer: ThreadReducer,
@@ -35,12 +38,12 @@ export class RolloutReplay {
 
   /** Feeds raw bytes (or text). */
   write(chunk: Uint8Array | string): void {
-    for (const l of this.splitter.push(chunk)) this.line(l.text, l.overflowChars);
+    for (const l of this.splitter.push(chunk)) this.line(l);
   }
 
-  private line(text: string, overflow?: number): void {
-    const events = this.parser.push(text);
-    if (overflow) for (const e of events) if (e.type === 'diagnostic') e.reason = `line longer than the limit, ${overflow} characters cut; ${e.reason}`;
+  private line(l: SplitLine): void {
+    const events = this.parser.push(l.text);
+    if (markCut(events, l)) this.cut = true;
     this.dispatch(events);
   }
 
@@ -51,10 +54,13 @@ export class RolloutReplay {
     }
   }
 
-  /** Ends the file: the last line without a break, open plans and turns, then `run.ended` (end of input). */
+  /**
+   * Ends the file: the last line without a break, open plans and turns, then `run.ended` (end of input). A file that
+   * ends inside an unreadable line was cut short: its open turn stays open (`incomplete`), never inferred completed.
+   */
   end(): ThreadState {
-    for (const l of this.splitter.end()) this.line(l.text, l.overflowChars);
-    this.dispatch(this.parser.end());
+    for (const l of this.splitter.end()) this.line(l);
+    if (!this.cut) this.dispatch(this.parser.end());
     this.dispatch([{ type: 'run.ended', reason: 'end_of_input', exit_code: null }]);
     return this.reducer.state;
   }
