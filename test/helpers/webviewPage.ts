@@ -29,14 +29,23 @@ export interface PanelPage {
  * Serves dist/ and media/ on 127.0.0.1 and opens the panel page in Chromium with a stand-in for
  * `acquireVsCodeApi` that records what the page posts.
  */
-export async function openPanelPage(opts: { browser?: Browser; width?: number; height?: number } = {}): Promise<PanelPage> {
+export async function openPanelPage(opts: {
+  browser?: Browser;
+  width?: number;
+  height?: number;
+  /** The panel's title and task id, as `panelHtml` writes them into the page. */
+  title?: string;
+  taskId?: string;
+  /** Script run in the page before anything else (traps for security tests); a string, see below. */
+  init?: string;
+} = {}): Promise<PanelPage> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/') {
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const fakeWebview = { cspSource: origin, asWebviewUri: (u: { path: string }) => ({ toString: () => `${origin}${u.path}` }) };
       const joinPath = (base: { path: string }, ...p: string[]) => ({ path: path.posix.join(base.path, ...p) });
-      const html = panelHtml(fakeWebview as never, { path: '/' } as never, joinPath as never, 'bench-task', 'Panel');
+      const html = panelHtml(fakeWebview as never, { path: '/' } as never, joinPath as never, opts.taskId ?? 'bench-task', opts.title ?? 'Panel');
       res.writeHead(200, { 'content-type': 'text/html' }).end(html);
       return;
     }
@@ -57,6 +66,7 @@ export async function openPanelPage(opts: { browser?: Browser; width?: number; h
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
     window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
   `);
+  if (opts.init) await page.addInitScript(opts.init);
   await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'), undefined, { timeout: 15_000 });
   return {
