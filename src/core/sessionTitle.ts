@@ -32,7 +32,8 @@ const INJECTED_PREFIXES = ['# agents.md instructions for', '<environment_context
 const WRAPPED_BLOCK = /^<([a-z]+(?:[_ ][a-z]+)+)(?:\s[^>]*)?>[\s\S]*<\/\1>$/i;
 
 /** Where the Codex IDE extension and desktop app put the person's words after the context they attach. */
-const REQUEST_MARKER = '## My request for Codex:';
+/** What separates attached context from the request, as the IDE extensions (and ours) write it. */
+export const REQUEST_MARKER = '## My request for Codex:';
 
 /**
  * Whether a user-role text is context the CLI injected (environment, AGENTS.md / `<INSTRUCTIONS>` /

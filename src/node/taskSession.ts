@@ -23,11 +23,6 @@ export interface TaskSessionOptions {
   run?: (opts: TaskOptions) => Promise<RunResult | null>;
 }
 
-/** Shortens a prompt into a one-line title. */
-export function titleFromPrompt(prompt: string, max = 60): string {
-  const line = prompt.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line || 'Codex task';
-}
 
 /**
  * One task: a thread and the codex runs that feed it (the first prompt, then follow-ups that resume the thread).

@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { SANDBOX_MODES, type SandboxMode } from '../core/execArgs';
 import { KNOWN_MODELS, likelyTypoOf, REASONING_EFFORTS } from '../core/models';
+import { REQUEST_MARKER } from '../core/sessionTitle';
 import { readSettings } from './settings';
 import type { TaskManager, TaskOverrides } from './taskManager';
 
@@ -32,7 +33,9 @@ async function askPrompt(context: vscode.ExtensionContext, title: string, prefix
   qp.dispose();
   if (!prompt) return undefined;
   await context.globalState.update(RECENT_KEY, [prompt, ...recent.filter((p) => p !== prompt)].slice(0, RECENT_MAX));
-  return prefix ? `${prefix}\n\n${prompt}` : prompt;
+  // The request goes after the context under the marker the IDE extensions use, so titles (here, in the history
+  // and in other tools) show the request, not the context.
+  return prefix ? `${prefix}\n\n${REQUEST_MARKER}\n${prompt}` : prompt;
 }
 
 /** The folder a task runs in: the only one, the active editor's, or one the user picks. */

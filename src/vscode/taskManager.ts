@@ -6,7 +6,8 @@ import type { RunResult } from '../node/codexRunner';
 import { prepareRun, type TaskOptions } from '../node/codexTask';
 import { followRun, startDetached } from '../node/detachedRun';
 import { FileHistory } from '../node/fileHistory';
-import { TaskSession, titleFromPrompt, type RunSettings } from '../node/taskSession';
+import { titleFromPrompt } from '../core/sessionTitle';
+import { TaskSession, type RunSettings } from '../node/taskSession';
 import { TaskStore, type StoredTask } from '../node/taskStore';
 import { replayRollout } from '../node/rolloutReader';
 import { findRolloutFile } from '../node/rolloutLookup';
@@ -110,7 +111,7 @@ export class TaskManager implements PanelHost, vscode.Disposable {
   /** Starts a task in a folder and opens its panel. */
   async start(prompt: string, folder: vscode.Uri, overrides: TaskOverrides = {}): Promise<TaskSession> {
     const id = `task-${Date.now().toString(36)}-${++counter}`;
-    const task: StoredTask = { id, title: titleFromPrompt(prompt), cwd: folder.fsPath, createdAt: Date.now(), overrides: { ...overrides }, runs: [] };
+    const task: StoredTask = { id, title: titleFromPrompt(prompt, 60) || 'Codex task', cwd: folder.fsPath, createdAt: Date.now(), overrides: { ...overrides }, runs: [] };
     const session = new TaskSession({ id, cwd: folder.fsPath, title: task.title, settings: this.settingsFor(folder, overrides), run: this.runner(task) });
     const panel = vscode.window.createWebviewPanel(TASK_PANEL_TYPE, session.title, vscode.ViewColumn.Active, { enableFindWidget: true });
     this.attach(session, new TaskPanel(panel, session, this));

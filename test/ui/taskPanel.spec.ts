@@ -1,7 +1,7 @@
 // The task panel in real VS Code (code-server) with the real codex binary and a fake model on 127.0.0.1.
 // Needs the UI harness (`node scripts/setupUiHarness.mjs`) and a build (`npm run build`).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Frame } from 'playwright-core';
@@ -37,6 +37,7 @@ function script(req: RecordedRequest): FakeTurn {
   if (prompt.includes('long test')) return step === 0 ? [execCommand('sleep 120.5', { yieldTimeMs: 30_000 })] : [assistantMessage('unexpected')];
   if (prompt.includes('hostile test')) return [assistantMessage(HOSTILE)];
   if (prompt.includes('reload test')) return step === 0 ? [assistantMessage('Working on it.'), execCommand('sleep 8 && echo slept', { yieldTimeMs: 30_000 })] : [assistantMessage('Finished after the reload.')];
+  if (prompt.includes('selection test')) return [assistantMessage('Selection received: alpha and beta.')];
   if (prompt.includes('follow-up test')) return [assistantMessage('Follow-up answered: notes.txt has one line.')];
   switch (step) {
     case 0:
@@ -185,6 +186,32 @@ describe('UI: Codex tasks in the task panel', function () {
     assert.match(text, /sleep 8 && echo slept[\s\S]*exit 0[\s\S]*slept/);
     assert.equal((text.match(/reload test: survive a reload/g) ?? []).length, 1, 'the prompt shows once');
     await wb.screenshot('task-panel-after-reload');
+  });
+
+  it('sends the selected code with its file and line range from New Task from Selection', async () => {
+    writeFileSync(path.join(server.workspace, 'sel.ts'), 'const alpha = 1;\nconst beta = 2;\nconst gamma = 3;\n');
+    await wb.openFile('sel.ts');
+    const editor = wb.page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await editor.click();
+    await wb.page.keyboard.press('Control+Home');
+    await wb.page.keyboard.press('Shift+ArrowDown');
+    await wb.page.keyboard.press('Shift+End');
+    const before = model.requests.length;
+    await wb.runCommand('Codex: New Task from Selection');
+    const input = wb.page.locator('.quick-input-widget .quick-input-box input[placeholder^="What should Codex do"]');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await wb.page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '', /sel\.ts, lines 1-2/);
+    await input.fill('selection test: explain these lines');
+    await poll('the typed prompt to be offered', async () => (await wb.page.locator('.quick-input-widget .monaco-list-row').first().textContent())?.includes('selection test'));
+    await input.press('Enter');
+    const frame = await wb.webviewFrame(async (f) => ((await f.locator('#thread').textContent().catch(() => '')) ?? '').includes('Selection received'), 60_000);
+    await status(frame, /Done/);
+    const { prompt } = promptAndStep(model.requests.slice(before).find((r) => promptAndStep(r).prompt.includes('selection test'))!);
+    assert.match(prompt, /Context: sel\.ts \(lines 1-2\)\n```typescript\nconst alpha = 1;\nconst beta = 2;\n```\n\n## My request for Codex:\nselection test: explain these lines/);
+    // The title is the request, not the attached code.
+    assert.equal(((await frame.locator('#header .title').textContent()) ?? '').trim(), 'selection test: explain these lines');
+    assert.doesNotMatch(prompt, /gamma/);
+    await wb.screenshot('task-panel-from-selection');
   });
 
   it('renders hostile markdown from the agent as text: nothing executes', async () => {

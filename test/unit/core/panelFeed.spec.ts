@@ -219,7 +219,7 @@ describe('PanelFeed', () => {
           else if (o.k === 'complete') {
             const cur = rig.reducer.state.items.find((x) => x.id === id) as CommandExecutionItem;
             rig.event({ type: 'item.completed', item: { ...cur, exit_code: 0, status: 'completed' } });
-          } else rig.event({ type: 'item.completed', item: cmd(id, { aggregated_output: chars(o.len), exit_code: 0, status: 'completed' }) });
+          } else if (o.k === 'completeWith') rig.event({ type: 'item.completed', item: cmd(id, { aggregated_output: chars(o.len), exit_code: 0, status: 'completed' }) });
         }
         rig.drain();
         rig.assertInSync();

@@ -25,6 +25,8 @@ describe('session titles', () => {
     assert.equal(promptText('# Context from my IDE setup:\n\n## Active file: a.ts\n\n## My request for Codex:\nAdd retry\n<image name=[Image #1]></image>'), 'Add retry');
     assert.equal(promptText('# Files mentioned by the user:\n## a.png: /tmp/a.png\n## My request for Codex:\nLook'), 'Look');
     assert.equal(promptText('  plain  '), 'plain');
+    // What New Task from Selection sends: the attached code does not become the title.
+    assert.equal(titleFromPrompt('Context: src/a.ts (lines 3-9)\n```typescript\nconst a = 1;\n```\n\n## My request for Codex:\nExplain this'), 'Explain this');
   });
 
   it('makes a one-line, capped title', () => {
