@@ -53,6 +53,24 @@ export async function startDetached(opts: RunOptions, d: DetachedOptions, detach
 }
 
 /**
+ * Stops codex and everything it started after their host died: SIGINT, SIGTERM, then SIGKILL to the host's process
+ * group (codex runs in it) and to codex's descendants, with `grace` ms between. Returns the pids it signalled.
+ */
+async function stopOrphans(groupLeader: number, codexPid: number | null, grace: number): Promise<number[]> {
+  const pids = new Set<number>();
+  const anyAlive = (): boolean => [...pids].some(isAlive);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
+    if (codexPid !== null && isAlive(codexPid)) pids.add(codexPid);
+    for (const p of codexPid !== null ? descendantsOf(codexPid) : []) pids.add(p);
+    signalAll(groupLeader, sig === 'SIGINT' ? [] : pids, sig);
+    const until = Date.now() + grace;
+    while (anyAlive() && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    if (!anyAlive()) break;
+  }
+  return [...pids];
+}
+
+/**
  * Follows a detached run's output file into the pipeline until the run ends: catches up from the start of the file,
  * then reads what is appended. Handles stop (signal), timeouts and a host that died without saying how codex ended
  * (the run is then `incomplete`: interrupted).
@@ -72,6 +90,8 @@ export async function followRun(runDir: string, opts: RunOptions, knownHostPid: 
   let stopMessage: string | undefined;
   let stopping: Promise<void> | null = null;
   const alive = (): boolean => hostPid !== null && isAlive(hostPid);
+  /** Whether the host was alive while this follower watched (it then died on our watch). */
+  let sawHost = false;
 
   const stop = (reason: RunEndReason, message?: string): void => {
     if (stopping || hostPid === null) return;
@@ -114,6 +134,7 @@ export async function followRun(runDir: string, opts: RunOptions, knownHostPid: 
   try {
     for (;;) {
       if (detach?.aborted) return null; // the follower goes away (extension host shutting down); codex runs on
+      if (!sawHost && alive()) sawHost = true;
       if (await drain()) lastOutput = Date.now();
       status = await readStatus(files.status);
       if (status && status.state !== 'running') {
@@ -139,6 +160,9 @@ export async function followRun(runDir: string, opts: RunOptions, knownHostPid: 
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     if (stopping) await stopping;
+    // A host that died without a word (SIGKILL, the OOM killer) left codex with nobody to stop it: stop it here.
+    // Only a host seen alive by this follower: after a reboot the recorded pids may belong to anything.
+    else if (sawHost && hostPid !== null && !alive() && (!status || status.state === 'running')) for (const p of await stopOrphans(hostPid, status?.codexPid ?? null, grace)) seen.add(p);
   } finally {
     await fh.close();
     opts.signal?.removeEventListener('abort', onAbort);

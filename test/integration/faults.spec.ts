@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { classifyFailure, type ClassifiedFailure } from '../../src/core/failure';
 import type { RunResult } from '../../src/node/codexRunner';
@@ -151,6 +152,30 @@ for (const mode of ['in-process runner', 'detached task host (as in VS Code)'] a
     assert.equal(o.failure?.title, 'codex crashed');
     await nothingLeft(o, marker);
   });
+
+  if (mode !== 'in-process runner') {
+    it('the task host is killed with SIGKILL mid-command: interrupted, and the follower stops the codex it left behind', async () => {
+      const marker = `sleep 94.${process.pid}`;
+      const server = await fakeServer([[execCommand(marker, { callId: 'long', yieldTimeMs: 30_000 })]]);
+      const env = codexEnv(server);
+      const runDir = path.join(tempDir('cs-run-'), 'run-1');
+      const opts = await prepareRun({ prompt: 'Run long.', cwd: env.workspace, codexPath: CODEX, model: 'gpt-5-codex', bypassApprovals: true, extraArgs: env.extraArgs, extraEnv: env.extraEnv, killGraceMs: 1000 });
+      const started = Date.now();
+      const running = startDetached(opts, { runDir, hostScript: HOST });
+      assert.ok(await eventually(() => processesMatching(marker).length > 0, 30_000), 'the command runs');
+      const hostPid = Number(readFileSync(path.join(runDir, 'host.pid'), 'utf8'));
+      process.kill(hostPid, 'SIGKILL');
+      const result = await running;
+      assert.ok(result);
+      const o: Outcome = { result, failure: classifyFailure(result.state, result), ms: Date.now() - started, port: server.port, events: [], requests: server.requests.length };
+      note('task host SIGKILLed', o);
+      assert.equal(result.state.status, 'incomplete');
+      assert.equal(result.reason, 'end_of_input');
+      assert.match(result.state.errors.at(-1) ?? '', /interrupted: its process ended without reporting how/);
+      assert.ok(result.pids.length >= 2, `codex and its command were found: ${result.pids.join(',')}`);
+      await nothingLeft(o, marker);
+    });
+  }
 
   it('a command ignores SIGTERM and the user stops the task: cancelled, the command is killed', async () => {
     const marker = `sleep 92.${process.pid}`;
