@@ -26,6 +26,8 @@ class PagePanel {
   private timer: NodeJS.Timeout | undefined;
   private posting = Promise.resolve();
   readonly feed = new PanelFeed();
+  /** Everything posted to the page, as JSON (scanned for secrets). */
+  readonly posted: string[] = [];
 
   constructor(readonly session: TaskSession, readonly page: PanelPage) {
     this.feed.reset();
@@ -41,7 +43,10 @@ class PagePanel {
       const s = this.session.state;
       const frame = this.feed.frame(s, { header: this.session.header(), failure: this.session.failure(), notices: { skipped_lines: s.skipped_lines, unknown_events: s.unknown_events } });
       this.posting = this.posting.then(async () => {
-        for (const m of frame) await this.page.post(m);
+        for (const m of frame) {
+          this.posted.push(JSON.stringify(m));
+          await this.page.post(m);
+        }
       });
       if (this.feed.busy) this.schedule();
     }, 16);
@@ -87,6 +92,9 @@ describe(`concurrency: ${TASKS} tasks at once against the fake model (real codex
       },
     );
     const env = codexEnv(server);
+    // A key that looks real, to scan for: it must reach the model server and nothing the user sees or we keep.
+    const key = `sk-proj-${process.pid}Conc0rrencyT3stKeyABCDEFGHIJKLMN`;
+    env.extraEnv.OPENAI_API_KEY = key;
     const pages = await Promise.all(Array.from({ length: TASKS }, () => openPanelPage({ browser, height: 900 })));
     const sessions = Array.from({ length: TASKS }, (_, k) => {
       const runDir = path.join(tempDir('cs-run-'), 'run-1');
@@ -137,6 +145,16 @@ describe(`concurrency: ${TASKS} tasks at once against the fake model (real codex
         assert.deepEqual(await page.cspViolations(), []);
       }
       assert.equal(served.length, TASKS * (ROUNDS + 1));
+      assert.ok(server.requests.every((r) => r.authorization === `Bearer ${key}`));
+      const seen: string[] = [];
+      for (let k = 0; k < TASKS; k++) {
+        const page = pages[k]!.page;
+        seen.push(await page.content(), JSON.stringify(await page.evaluate(() => (window as unknown as { __state: unknown }).__state)), JSON.stringify(await pages[k]!.sent()));
+        seen.push(...panels[k]!.posted, JSON.stringify(sessions[k]!.state), JSON.stringify(sessions[k]!.failure()), results[k]?.stderrTail ?? '');
+      }
+      const leaks = seen.filter((t) => t.includes(key) || t.includes(key.slice(8, 30))).length;
+      console.log(`      secret scan: ${seen.length} page DOMs, page states, messages, thread states and stderr tails; ${leaks} contain the API key`);
+      assert.equal(leaks, 0);
       assert.deepEqual(summed, total, 'the tasks\' token totals add up to what the server served');
       console.log(`      ${TASKS} tasks × ${ROUNDS + 1} model calls in ${(ms / 1000).toFixed(1)} s: ${itemCount} items (${itemCount / TASKS} per task), all in their own threads and panels; tokens served ${total.input_tokens} in (${total.cached_input_tokens} cached) / ${total.output_tokens} out (${total.reasoning_output_tokens} reasoning) = sum of the tasks`);
       assert.ok(await eventually(() => processesMatching(`127.0.0.1:${server.port}`).length === 0), 'no codex left');
