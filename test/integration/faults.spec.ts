@@ -95,6 +95,17 @@ for (const mode of ['in-process runner', 'detached task host (as in VS Code)'] a
     await nothingLeft(o);
   });
 
+  it('the server cuts every stream and codex reconnects until it gives up: retries shown, then a server failure', async () => {
+    const o = await run(() => ({ dropMidStream: [assistantMessage('again half an answer')] }), { timeoutMs: 60_000, provider: { streamMaxRetries: 2 } });
+    note('every stream cut, 2 reconnects', o);
+    assert.equal(o.result.state.status, 'failed');
+    assert.equal(o.failure?.kind, 'server');
+    assert.equal(o.requests, 3, 'one request and two reconnects');
+    assert.ok(o.result.state.errors.filter((e) => /Reconnecting\.\.\. [12]\/2/.test(e)).length === 2, o.result.state.errors.join(' | '));
+    assert.match(o.failure?.detail ?? '', /stream disconnected before completion/);
+    await nothingLeft(o);
+  });
+
   it('the server answers 500 until codex gives up (its own retry limit): the task fails, kind server', async () => {
     const o = await run(() => ({ status: 500 }), { timeoutMs: 60_000, provider: { requestMaxRetries: 2 } });
     note('500 until codex gives up', o);
