@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { PanelFeed } from '../../src/core/panelFeed';
 import { prepareRun } from '../../src/node/codexTask';
 import { startDetached } from '../../src/node/detachedRun';
 import { TaskSession } from '../../src/node/taskSession';
 import type { Usage } from '../../src/shared/threadModel';
-import { CHROMIUM, CHROMIUM_ARGS, openPanelPage, type PanelPage } from '../helpers/webviewPage';
+import { PagePanel } from '../helpers/pagePanel';
+import { CHROMIUM, CHROMIUM_ARGS, openPanelPage } from '../helpers/webviewPage';
 import { assistantMessage, defaultUsage, execCommand, reasoningItem, type FakeUsage } from './fakeModelServer';
 import { CODEX, REPO, cleanup, codexEnv, eventually, fakeServer, processesMatching, tempDir } from './harness';
 
@@ -17,48 +17,6 @@ const ROUNDS = 20;
 
 /** A marker no other task's text contains (`task3z` is not a prefix of any other). */
 const mark = (k: number): string => `task${k}z${process.pid}`;
-
-/**
- * A task's panel without VS Code: the same PanelFeed the TaskPanel uses, posting frames into a real panel page in
- * Chromium as the session's events arrive.
- */
-class PagePanel {
-  private timer: NodeJS.Timeout | undefined;
-  private posting = Promise.resolve();
-  readonly feed = new PanelFeed();
-  /** Everything posted to the page, as JSON (scanned for secrets). */
-  readonly posted: string[] = [];
-
-  constructor(readonly session: TaskSession, readonly page: PanelPage) {
-    this.feed.reset();
-    session.onEvent((e) => {
-      if (e) this.feed.event(e);
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      const s = this.session.state;
-      const frame = this.feed.frame(s, { header: this.session.header(), failure: this.session.failure(), notices: { skipped_lines: s.skipped_lines, unknown_events: s.unknown_events } });
-      this.posting = this.posting.then(async () => {
-        for (const m of frame) {
-          this.posted.push(JSON.stringify(m));
-          await this.page.post(m);
-        }
-      });
-      if (this.feed.busy) this.schedule();
-    }, 16);
-  }
-
-  /** Sends whatever is left and waits until the page has posted it. */
-  async settle(): Promise<void> {
-    this.schedule();
-    await eventually(() => !this.feed.busy && this.timer === undefined, 20_000);
-    await this.posting;
-  }
-}
 
 function addUsage(a: Usage, u: FakeUsage): Usage {
   return { input_tokens: a.input_tokens + u.input, cached_input_tokens: a.cached_input_tokens + u.cached, output_tokens: a.output_tokens + u.output, reasoning_output_tokens: a.reasoning_output_tokens + u.reasoning };
