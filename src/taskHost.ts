@@ -27,7 +27,10 @@ writeFileSync(files.lease, '');
 // The extension stops a task by signalling this whole process group; the host waits for codex to exit instead.
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => undefined);
 
-const child = spawn(spec.codexPath, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['pipe', out, err], shell: false, windowsHide: true });
+// The secret variables came through this host's environment, not the spec file (see TaskHostSpec.envFromHost).
+const env: Record<string, string | undefined> = { ...spec.env };
+for (const name of spec.envFromHost ?? []) env[name] = process.env[name];
+const child = spawn(spec.codexPath, spec.args, { cwd: spec.cwd, env, stdio: ['pipe', out, err], shell: false, windowsHide: true });
 child.on('error', (e) => {
   writeStatus({ ...status, state: 'spawn_error', error: e.message, endedAt: Date.now() });
   process.exit(1);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { open, readFile, utimes } from 'node:fs/promises';
+import { secretValuesOf } from '../core/redact';
 import type { RunEndReason } from '../shared/threadModel';
 import { exitMessage, startPipeline, type RunOptions, type RunResult } from './codexRunner';
 import { descendantsOf, isAlive, signalAll } from './processTree';
@@ -37,14 +38,17 @@ export async function startDetached(opts: RunOptions, d: DetachedOptions, detach
   mkdirSync(d.runDir, { recursive: true });
   const files = runFiles(d.runDir);
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
-  const spec: TaskHostSpec = { codexPath: opts.codexPath, args: opts.args, cwd: opts.cwd, env, prompt: opts.prompt, leaseMs: d.leaseMs ?? 20_000, killGraceMs: opts.killGraceMs ?? 2000 };
+  // Secrets (the stored API key, tokens in the environment) stay off the disk: the host gets them in its environment.
+  const secret: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) (secretValuesOf({ [k]: v }).length ? secret : env)[k] = v;
+  const envFromHost = Object.keys(secret);
+  const spec: TaskHostSpec = { codexPath: opts.codexPath, args: opts.args, cwd: opts.cwd, env, envFromHost, prompt: opts.prompt, leaseMs: d.leaseMs ?? 20_000, killGraceMs: opts.killGraceMs ?? 2000 };
   writeFileSync(files.spec, JSON.stringify(spec));
   writeFileSync(files.stdout, '');
   const host = spawn(d.nodePath ?? process.execPath, [d.hostScript, files.spec], {
     detached: true,
     stdio: 'ignore',
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    env: { ...process.env, ...secret, ELECTRON_RUN_AS_NODE: '1' },
     windowsHide: true,
   });
   host.unref();

@@ -5,7 +5,13 @@ export interface TaskHostSpec {
   codexPath: string;
   args: string[];
   cwd: string;
+  /** codex's environment, except the variables in {@link TaskHostSpec.envFromHost}. */
   env: Record<string, string>;
+  /**
+   * Variables with secret values (API keys, tokens): not written to this file, but given to the host process's own
+   * environment, from which it copies them into codex's (older specs lack the field).
+   */
+  envFromHost?: string[];
   prompt: string;
   /** The host stops codex when the lease file was not touched for this long (the editor went away), ms. */
   leaseMs: number;

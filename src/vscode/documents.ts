@@ -15,13 +15,14 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
   /** Most documents kept; the oldest are dropped first. */
   private static readonly MAX = 200;
 
-  constructor() {
-    this.registration = vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, this);
+  /** `scheme`: one per instance (a scheme takes one provider). */
+  constructor(private readonly scheme = DOC_SCHEME) {
+    this.registration = vscode.workspace.registerTextDocumentContentProvider(scheme, this);
   }
 
   /** Registers content and returns its URI; `name` becomes the editor title (and picks the language by extension). */
   put(key: string, name: string, content: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: DOC_SCHEME, path: `/${encodeURIComponent(key)}/${name}` });
+    const uri = vscode.Uri.from({ scheme: this.scheme, path: `/${encodeURIComponent(key)}/${name}` });
     this.docs.delete(uri.toString());
     this.docs.set(uri.toString(), content);
     while (this.docs.size > ReadOnlyDocuments.MAX) this.docs.delete(this.docs.keys().next().value as string);

@@ -57,6 +57,8 @@ export class TaskManager implements PanelHost, vscode.Disposable {
     readonly extensionUri: vscode.Uri,
     readonly log: vscode.LogOutputChannel,
     storageDir: string,
+    /** Variables a run gets beyond the settings (the stored API key), given the run's environment. */
+    private readonly extraRunEnv?: (runEnv: Readonly<Record<string, string | undefined>>) => Promise<Record<string, string>>,
   ) {
     this.store = new TaskStore(path.join(storageDir, 'tasks'));
     const pruned = this.store.prune(7 * 24 * 3600 * 1000);
@@ -66,7 +68,8 @@ export class TaskManager implements PanelHost, vscode.Disposable {
   /** Runs one codex process for a task, detached so it survives a reload, and records it for re-attaching. */
   private runner(task: StoredTask): (opts: TaskOptions) => Promise<RunResult | null> {
     return async (opts) => {
-      const prepared = await prepareRun(opts);
+      const extra = await this.extraRunEnv?.({ ...process.env, ...opts.extraEnv });
+      const prepared = await prepareRun(extra && Object.keys(extra).length ? { ...opts, extraEnv: { ...opts.extraEnv, ...extra } } : opts);
       if (!this.detached) {
         const { runCodex } = await import('../node/codexRunner');
         return runCodex(prepared);
@@ -288,13 +291,9 @@ export class TaskManager implements PanelHost, vscode.Disposable {
       case 'showLog':
         this.log.show();
         break;
-      case 'signIn': {
-        const s = readSettings();
-        const term = vscode.window.createTerminal({ name: 'Codex sign-in', cwd: session.cwd, env: s.env });
-        term.show();
-        term.sendText(`${s.path ? JSON.stringify(s.path) : 'codex'} login`);
+      case 'signIn':
+        await vscode.commands.executeCommand('codexSessions.signIn');
         break;
-      }
       case 'retry': {
         const prompt = [...session.state.items].reverse().find((i) => i.type === 'user_message');
         if (prompt?.type === 'user_message' && !session.running) await this.send(session, prompt.text);

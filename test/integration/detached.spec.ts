@@ -57,6 +57,24 @@ describe('detached runs survive the follower (window reload) and never outlive t
     assert.ok(after && ['cancelled', 'incomplete'].includes(after.state.status));
   });
 
+  it('passes an API key to codex through the host environment, never through the spec file', async () => {
+    const key = `sk-detached-${process.pid}-0123456789abcdef`;
+    const server = await fakeServer([[assistantMessage('Authenticated.')]]);
+    const env = codexEnv(server);
+    // A provider that authenticates like codex's own OpenAI provider: CODEX_API_KEY, no env_key.
+    const extraArgs = env.extraArgs.map((a) => a.replace('env_key="OPENAI_API_KEY"', 'requires_openai_auth=true'));
+    const extraEnv: Record<string, string> = { CODEX_HOME: env.codexHome, HOME: env.extraEnv.HOME!, CODEX_API_KEY: key };
+    const runDir = path.join(tempDir('cs-run-'), 'run-1');
+    const opts = await prepareRun({ prompt: 'Who am I?', cwd: env.workspace, codexPath: CODEX, model: 'gpt-5-codex', bypassApprovals: true, extraArgs, extraEnv: { ...extraEnv, OPENAI_API_KEY: '' } });
+    delete opts.env.OPENAI_API_KEY;
+    const r = await startDetached(opts, { runDir, hostScript: HOST });
+    assert.equal(r?.state.status, 'completed');
+    assert.deepEqual(server.requests.map((q) => q.authorization), [`Bearer ${key}`]);
+    const spec = readFileSync(path.join(runDir, 'spec.json'), 'utf8');
+    assert.ok(!spec.includes(key), 'the key is not on disk');
+    assert.ok((JSON.parse(spec) as { envFromHost: string[] }).envFromHost.includes('CODEX_API_KEY'));
+  });
+
   it('stops a detached run on request: SIGINT to its group, then the rest', async () => {
     const marker = `sleep 92.${process.pid}3`;
     const server = await fakeServer([[execCommand(marker, { callId: 'long', yieldTimeMs: 30_000 })]]);

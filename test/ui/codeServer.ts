@@ -44,6 +44,12 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** How long code-server may take to answer HTTP (default 60 s). */
   startTimeoutMs?: number;
+  /**
+   * Keep workspace trust working (code-server is started without `--disable-workspace-trust`); the settings then
+   * decide, e.g. `security.workspace.trust.enabled: true` with `security.workspace.trust.startupPrompt: 'never'`
+   * opens the workspace untrusted (Restricted Mode).
+   */
+  workspaceTrust?: boolean;
 }
 
 /** A running code-server with our extension installed. */
@@ -174,7 +180,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--disable-proxy',
     '--ignore-last-opened',

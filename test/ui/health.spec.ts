@@ -1,0 +1,285 @@
+// First run in real VS Code (code-server): the health check on startup, its status bar item, welcome views and
+// notifications, "Use an API Key" reaching codex, and workspace trust. Needs the UI harness
+// (`node scripts/setupUiHarness.mjs`) and a build (`npm run build`).
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { assistantMessage, codexProviderArgs, startFakeModelServer, type FakeModelServer } from '../integration/fakeModelServer';
+import { REPO, startCodeServer, type CodeServer } from './codeServer';
+import { poll, RESULTS_DIR, Workbench } from './workbench';
+
+const CODEX = path.join(REPO, 'node_modules', '.bin', 'codex');
+/** A PATH with node (for codex's npm launcher) but no codex: neither /usr/bin nor /bin has one on these machines. */
+const BARE_PATH = '/usr/bin:/bin';
+
+/** Every file under `dir` whose content contains `needle` (binary files included). */
+function filesContaining(dir: string, needle: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const file = path.join(e.parentPath, e.name);
+    try {
+      if (readFileSync(file).includes(needle)) out.push(file);
+    } catch {
+      // A file that went away (rotating logs, sockets) while we looked.
+    }
+  }
+  return out;
+}
+
+/** Rewrites the settings code-server reads (User and Machine, as startCodeServer writes them) with `changes`. */
+function changeSettings(server: CodeServer, changes: Record<string, unknown>): void {
+  for (const scope of ['User', 'Machine']) {
+    const file = path.join(server.userDataDir, scope, 'settings.json');
+    const now = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...now, ...changes }, null, 2));
+  }
+}
+
+function failureEvidence(getWb: () => Workbench | undefined, getServer: () => CodeServer | undefined) {
+  return async function (this: Mocha.Context): Promise<void> {
+    if (this.currentTest?.state !== 'failed') return;
+    const name = `health-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`;
+    await getWb()?.screenshot(`${name}-failure`).catch(() => undefined);
+    getServer()?.saveLogs(path.join(RESULTS_DIR, `${name}-logs`));
+  };
+}
+
+describe('UI: first run, health check and sign-in', function () {
+  this.timeout(300_000);
+  let model: FakeModelServer;
+  let server: CodeServer;
+  let wb: Workbench;
+  let home: string;
+  const key = `sk-ui-${process.pid}-Zq8vN3kLw0pX5rT7yB2c`;
+
+  const welcome = () => wb.page.locator('.welcome-view-content');
+  const toasts = () => wb.page.locator('.notifications-toasts .notification-list-item');
+
+  /** Our status bar entry's text, once it matches `want`. */
+  function statusMatching(want: RegExp, timeoutMs = 30_000): Promise<string> {
+    return poll(`the status bar to show ${want}`, async () => (await wb.statusBarItems()).map((i) => i.text).find((t) => want.test(t)), timeoutMs);
+  }
+
+  /** The toast whose message matches `want`, and its buttons. */
+  async function toast(want: RegExp, timeoutMs = 30_000): Promise<{ message: string; buttons: string[] }> {
+    return poll(`a notification matching ${want}`, async () => {
+      for (const t of await toasts().all()) {
+        const message = (await t.locator('.notification-list-item-message').innerText()).trim();
+        if (want.test(message)) return { message, buttons: (await t.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean) };
+      }
+      return undefined;
+    }, timeoutMs);
+  }
+
+  /** Shows the Codex container in the side bar (clicking its icon again would hide it). */
+  async function showCodexView(): Promise<void> {
+    const title = wb.page.locator('#workbench\\.parts\\.sidebar .composite.title .title-label').first();
+    const showing = async () => (await title.isVisible()) && /Codex/.test(await title.innerText());
+    if (!(await showing())) await wb.page.locator('.activitybar [aria-label^="Codex"]').first().click();
+    await poll('the Codex view', showing);
+  }
+
+  async function welcomeButtons(): Promise<string[]> {
+    return (await welcome().locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
+  }
+
+  before(async () => {
+    model = await startFakeModelServer(() => [assistantMessage('Signed in with the stored key.')]);
+    home = mkdtempSync(path.join(os.tmpdir(), 'cs-ui-health-'));
+    mkdirSync(path.join(home, 'codex-home'));
+    // A provider that authenticates like codex's built-in OpenAI one (CODEX_API_KEY, auth.json), not by env_key.
+    const providerArgs = codexProviderArgs(model).map((a) => a.replace('env_key="OPENAI_API_KEY"', 'requires_openai_auth=true'));
+    server = await startCodeServer({
+      settings: {
+        'codexSessions.cliArgs': providerArgs,
+        'codexSessions.env': { CODEX_HOME: path.join(home, 'codex-home'), HOME: home },
+        'codexSessions.model': 'gpt-5-codex',
+        'codexSessions.bypassApprovals': true,
+      },
+      // No codex anywhere the locator looks: not on PATH (mocha's npx puts node_modules/.bin there), not in the
+      // npm prefix, not under the home folder.
+      env: { PATH: BARE_PATH, HOME: home, npm_config_prefix: '', CODEX_API_KEY: '', OPENAI_API_KEY: '' },
+    });
+    wb = await Workbench.open(server.workspaceUrl);
+  });
+
+  afterEach(failureEvidence(() => wb, () => server));
+
+  after(async () => {
+    await wb?.close();
+    await server?.stop();
+    await model?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('without codex: the status bar, one notification and the welcome view offer the ways to install it', async () => {
+    assert.match(await statusMatching(/Codex not found/), /Codex not found/);
+    const note = await toast(/Codex CLI not found/);
+    assert.deepEqual(note.buttons, ['Install with npm', 'Download a Release', 'Set Path\u2026']);
+    await wb.screenshot('health-missing-notification');
+
+    await showCodexView();
+    await welcome().filter({ hasText: 'The Codex CLI was not found' }).first().waitFor({ timeout: 30_000 });
+    const buttons = await welcomeButtons();
+    assert.deepEqual(buttons, ['Install with npm', 'Download a Release', 'Set Path\u2026', 'Check Again'], 'Homebrew only on macOS; no "New Task" while codex is missing');
+    assert.doesNotMatch(await welcome().first().innerText(), /No Codex sessions yet/);
+    await wb.screenshot('health-missing-welcome');
+
+    // "Check Again" checks again, and the notification is not repeated for the same state.
+    const log = () => server.logs('Codex Sessions').map((l) => l.text).join('\n');
+    const checks = () => (log().match(/Health check \(/g) ?? []).length;
+    const before = checks();
+    await welcome().locator('.monaco-button', { hasText: 'Check Again' }).click();
+    await poll('a second health check', () => checks() > before);
+    assert.match(log(), /Health check \(Check Again\): missing/);
+    assert.equal((await wb.notifications()).filter((m) => /Codex CLI not found/.test(m)).length, 1, 'one notification, not one per check');
+
+    // "Set Path…" opens the setting.
+    await welcome().locator('.monaco-button', { hasText: 'Set Path' }).click();
+    const settings = wb.page.locator('.settings-editor');
+    await settings.waitFor({ timeout: 30_000 });
+    const shown = await poll('the codexSessions.path setting to be shown', async () => {
+      const items = await settings.locator('.setting-item-contents').allInnerTexts();
+      return items.length === 1 ? items[0] : undefined;
+    });
+    assert.match(shown!, /Codex Sessions: Path[\s\S]*Path to the codex binary/);
+    await wb.screenshot('health-set-path');
+    await settings.press('Escape');
+    await settings.waitFor({ state: 'hidden' }).catch(async () => {
+      await wb.runCommand('View: Close Editor');
+      await settings.waitFor({ state: 'hidden' });
+    });
+  });
+
+  it('with a codex too old to run tasks: the update prompt, without a reload', async () => {
+    const fake = path.join(home, 'old-codex');
+    writeFileSync(fake, '#!/bin/sh\necho "codex-cli 0.10.0"\n');
+    chmodSync(fake, 0o755);
+    changeSettings(server, { 'codexSessions.path': fake });
+    assert.match(await statusMatching(/Codex 0\.10\.0/), /warning|Codex 0\.10\.0/);
+    const note = await toast(/0\.10\.0/);
+    assert.match(note.message, /older than 0\.20\.0[\s\S]*Update codex/);
+    assert.deepEqual(note.buttons, ['Update', 'Set Path\u2026', 'Show Report']);
+    await showCodexView();
+    await welcome().filter({ hasText: 'too old to run tasks' }).first().waitFor({ timeout: 30_000 });
+    assert.deepEqual((await welcomeButtons()).slice(0, 1), ['Update']);
+    await wb.screenshot('health-outdated');
+  });
+
+  it('with the real codex: the status bar shows its version, and "Check Installation" reports it', async () => {
+    changeSettings(server, { 'codexSessions.path': CODEX });
+    const text = await statusMatching(/Codex 0\.169\.0/);
+    assert.match(text, /sign in/, 'no credentials in this CODEX_HOME');
+    await showCodexView();
+    await welcome().filter({ hasText: 'Codex is not signed in' }).first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(await welcomeButtons(), ['Sign In\u2026', 'Use an API Key\u2026', 'Check Again']);
+    await wb.screenshot('health-signed-out');
+
+    await wb.runCommand('Codex: Check Installation');
+    const editor = wb.page.locator('.editor-instance .view-lines').first();
+    const report = await poll('the installation report', async () => {
+      const t = (await editor.innerText()).replace(/\u00a0/g, ' ');
+      return t.includes('Codex installation check') ? t : undefined;
+    }, 30_000);
+    assert.match(report, /0\.169\.0: supported/);
+    assert.match(report, /not signed in/);
+    assert.ok(report.includes(path.join(home, 'codex-home')), 'CODEX_HOME is in the report');
+    await wb.screenshot('health-report');
+  });
+
+  it('"Use an API Key" stores the key; a task\'s codex sends it, and neither logs nor files on disk contain it', async () => {
+    await wb.runCommand('Codex: Use an API Key\u2026');
+    const input = wb.page.locator('.quick-input-widget .quick-input-box input[type="password"]');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(key);
+    await input.press('Enter');
+    const text = await statusMatching(/^Codex 0\.169\.0$/);
+    assert.doesNotMatch(text, /sign in/);
+    await toast(/API key stored/);
+
+    await wb.runCommand('Codex: New Task');
+    const prompt = wb.page.locator('.quick-input-widget .quick-input-box input[placeholder^="What should Codex do"]');
+    await prompt.waitFor({ state: 'visible', timeout: 30_000 });
+    await prompt.fill('api key test: say hi');
+    await poll('the typed prompt to be offered', async () => (await wb.page.locator('.quick-input-widget .monaco-list-row').first().textContent())?.includes('api key test'));
+    await prompt.press('Enter');
+    const frame = await wb.webviewFrame(async (f) => ((await f.locator('#header .title').textContent().catch(() => '')) ?? '').includes('api key test'), 60_000);
+    await poll('the task to finish', async () => /Done/.test((await frame.locator('#header .status-text').textContent()) ?? ''), 60_000);
+    assert.match(await frame.locator('#thread').innerText(), /Signed in with the stored key\./);
+    assert.deepEqual(model.requests.map((r) => r.authorization), [`Bearer ${key}`]);
+
+    const log = server.logs('Codex Sessions').map((l) => l.text).join('\n');
+    assert.match(log, /Running .*codex.* exec/, 'the run is in the log');
+    assert.match(log, /Health check \(API key changed\): ok/);
+    assert.ok(!log.includes(key), 'the log does not contain the key');
+    assert.deepEqual(filesContaining(server.userDataDir, key), [], 'no file of the user data dir (logs, task records, settings) holds the key');
+    const activation = /activate took ([\d.]+) ms/.exec(log);
+    assert.ok(activation, 'activation time is logged');
+    console.log(`      activate took ${activation[1]} ms (our code, in code-server's extension host)`);
+  });
+
+  it('"Forget API Key" removes it: signed out again', async () => {
+    await wb.runCommand('Codex: Forget API Key');
+    await toast(/API key removed/);
+    assert.match(await statusMatching(/Codex 0\.169\.0: sign in/), /sign in/);
+  });
+});
+
+describe('UI: an untrusted workspace cannot start a task', function () {
+  this.timeout(240_000);
+  let model: FakeModelServer;
+  let server: CodeServer;
+  let wb: Workbench;
+
+  before(async () => {
+    model = await startFakeModelServer(() => [assistantMessage('This must not run.')]);
+    server = await startCodeServer({
+      workspaceTrust: true,
+      settings: {
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.banner': 'never',
+        'codexSessions.path': CODEX,
+        'codexSessions.cliArgs': codexProviderArgs(model),
+        'codexSessions.env': { OPENAI_API_KEY: 'sk-test' },
+      },
+    });
+    wb = await Workbench.open(server.workspaceUrl);
+  });
+
+  afterEach(failureEvidence(() => wb, () => server));
+
+  after(async () => {
+    await wb?.close();
+    await server?.stop();
+    await model?.close();
+  });
+
+  it('offers no "New Task", explains why in the Sessions view, and runs nothing', async () => {
+    // The extension is active (its check ran): commands of ours are registered.
+    await poll('the health check', async () => (await wb.statusBarItems()).some((i) => /Codex 0\.169\.0/.test(i.text)), 60_000);
+    await wb.runCommand('Codex: Show Log');
+
+    const palette = wb.page.locator('.quick-input-widget .quick-input-box input');
+    await wb.page.keyboard.press('F1');
+    await palette.fill('>Codex: ');
+    const labels = await poll('our commands in the palette', async () => {
+      const l = (await wb.page.locator('.quick-input-widget .monaco-list-row .label-name').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
+      return l.includes('Codex: Check Installation') ? l : undefined;
+    });
+    assert.ok(!labels.includes('Codex: New Task'), `New Task is not offered (offered: ${labels.join(', ')})`);
+    await palette.press('Escape');
+
+    // The keybinding is a no-op too: no prompt box.
+    await wb.page.keyboard.press('Control+Alt+N');
+    const promptBox = wb.page.locator('.quick-input-widget .quick-input-box input[placeholder^="What should Codex do"]');
+    await assert.rejects(promptBox.waitFor({ state: 'visible', timeout: 3000 }), 'no prompt box in Restricted Mode');
+
+    await wb.page.locator('.activitybar [aria-label^="Codex"]').first().click();
+    await wb.page.locator('.welcome-view-content', { hasText: 'This workspace is not trusted' }).first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('health-untrusted');
+    assert.equal(model.requests.length, 0, 'codex never asked the model');
+  });
+});
