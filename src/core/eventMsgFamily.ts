@@ -1,4 +1,5 @@
 import type { CommandExecutionItem, FileChange, FileChangeItem, McpToolCallItem, ThreadEvent, TodoEntry } from '../shared/threadModel';
+import { copyBounded } from './depthLimit';
 import { shellJoin } from './shellQuote';
 import type { MapResult } from './threadFamily';
 import { usageFromWire } from './usage';
@@ -246,7 +247,7 @@ export class EventMsgMapper {
           type: 'mcp_tool_call',
           server,
           tool,
-          arguments: args ?? null,
+          arguments: copyBounded(args ?? null),
           result: null,
           error: null,
           status: 'in_progress',
@@ -269,8 +270,8 @@ export class EventMsgMapper {
           type: 'item.completed',
           item: {
             ...base,
-            result: failed ? null : res && typeof res === 'object' && 'Ok' in res ? res.Ok : (res ?? null),
-            error: failed ? { message: typeof res.Err === 'string' ? res.Err : JSON.stringify(res.Err) } : null,
+            result: copyBounded(failed ? null : res && typeof res === 'object' && 'Ok' in res ? res.Ok : (res ?? null)),
+            error: failed ? { message: typeof res.Err === 'string' ? res.Err : JSON.stringify(copyBounded(res.Err)) } : null,
             status: failed ? 'failed' : 'completed',
           },
         });

@@ -79,7 +79,14 @@ export class ExecStreamParser {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
       return [this.diagnostic('skipped_line', 'not a JSON object', line)];
     }
-    return this.diag(this.mapObject(obj as Record<string, unknown>), line);
+    let r: MapResult;
+    try {
+      r = this.mapObject(obj as Record<string, unknown>);
+    } catch (e) {
+      // Last resort, so that no line can stop a stream.
+      r = { ok: false, kind: 'skipped_line', reason: `could not be read (${(e as Error).message})` };
+    }
+    return this.diag(r, line);
   }
 
   private mapObject(obj: Record<string, unknown>): MapResult {

@@ -1,5 +1,6 @@
 import type { ThreadEvent, ThreadItem, Usage, UsageScope } from '../shared/threadModel';
 import { emptySession, type RolloutSession } from './rolloutSession';
+import { copyBounded } from './depthLimit';
 import { titleFromPrompt } from './sessionTitle';
 import { addUsage, usageFromWire } from './usage';
 import { usageDropped } from './usageLedger';
@@ -13,16 +14,10 @@ type MessageKind = 'user' | 'agent' | 'reasoning';
 const ECHO_MEMORY = 32;
 
 /**
- * A deep copy of plain data (objects, arrays, primitives) that shares the strings: they are immutable, and
- * `structuredClone` copied every command output once more for each event that carries it.
+ * A deep copy of plain data that shares the strings: they are immutable, and `structuredClone` copied every command
+ * output once more for each event that carries it. Bounded in depth (see `copyBounded`).
  */
-function copyData<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(copyData) as T;
-  const out: Record<string, unknown> = {};
-  for (const k in v) out[k] = copyData(v[k]);
-  return out as T;
-}
+const copyData = <T>(v: T): T => copyBounded(v);
 
 function norm(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

@@ -77,7 +77,14 @@ export class RolloutParser {
     }
     if (!isObj(obj)) return [this.diagnostic('skipped_line', 'not a JSON object', line)];
     this.ctx.out = [];
-    const problem = this.mapObject(obj);
+    let problem: Problem | null;
+    try {
+      problem = this.mapObject(obj);
+    } catch (e) {
+      // Last resort, so that no line can stop a replay: what the line began to emit is dropped with it.
+      this.ctx.out = [];
+      problem = { kind: 'skipped_line', reason: `could not be read (${(e as Error).message})` };
+    }
     const out = this.ctx.out;
     this.ctx.out = [];
     if (problem) out.push(this.diagnostic(problem.kind, problem.reason, line));

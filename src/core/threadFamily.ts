@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { FileChangeKind, ItemStatus, ThreadEvent, ThreadItem, UsageScope } from '../shared/threadModel';
 import { shellJoin } from './shellQuote';
+import { copyBounded } from './depthLimit';
 import { fastParse } from './rolloutWire';
 import { usageFromWire } from './usage';
 import {
@@ -110,8 +111,8 @@ export function mapWireItem(raw: unknown, phase: 'started' | 'updated' | 'comple
           type: 'mcp_tool_call',
           server: d.server,
           tool: d.tool,
-          arguments: d.arguments ?? null,
-          result: d.result ?? null,
+          arguments: copyBounded(d.arguments ?? null),
+          result: copyBounded(d.result ?? null),
           error: d.error ? { message: d.error.message } : null,
           status: itemStatus(d.status, phase),
         },

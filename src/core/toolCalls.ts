@@ -1,3 +1,4 @@
+import { copyBounded } from './depthLimit';
 import type { FileChange } from '../shared/threadModel';
 import { shellJoin } from './shellQuote';
 
@@ -71,7 +72,7 @@ function textOf(raw: unknown): string {
     return raw.map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('');
   }
   if (raw && typeof raw === 'object' && typeof (raw as { content?: unknown }).content === 'string') return (raw as { content: string }).content;
-  return raw === undefined || raw === null ? '' : JSON.stringify(raw);
+  return raw === undefined || raw === null ? '' : JSON.stringify(copyBounded(raw));
 }
 
 const HEADER = /^(Exit code|Wall time|Total output lines|Chunk ID|Original token count|Process exited with code|Process running with session ID)\b:?\s*(.*)$/;
