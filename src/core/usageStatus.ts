@@ -5,7 +5,8 @@
  */
 import type { Usage } from '../shared/threadModel';
 import { formatTokens, formatTokensExact, formatUsd } from '../shared/usageFormat';
-import { costOf, missingPriceHint, type PricingOverrides } from './pricing';
+import { costOf, missingPriceHint, PriceBook, type PricingOverrides } from './pricing';
+import type { UsageSlice } from './rolloutUsage';
 import { addUsage, emptyUsage, totalTokens } from './usage';
 
 /** One model's part of a figure. */
@@ -61,6 +62,14 @@ export function liveBreakdown(usage: Usage | null, model: string | null | undefi
   if (!usage) return null;
   const cost = costOf(usage, model, pricing);
   return breakdownOf([{ model: model ?? null, usage, usd: 'usd' in cost ? cost.usd : null }]);
+}
+
+/** A breakdown of usage slices (a rollout's tokens by model and day), priced by model. */
+export function breakdownOfSlices(slices: readonly UsageSlice[], pricing: PricingOverrides = {}): UsageBreakdown {
+  const book = new PriceBook(pricing);
+  const byModel = new Map<string | null, Usage>();
+  for (const s of slices) byModel.set(s.model, addUsage(byModel.get(s.model) ?? emptyUsage(), s.usage));
+  return breakdownOf([...byModel].map(([model, usage]) => ({ model, usage, usd: book.usd(usage, model) })));
 }
 
 /** The cost part of a figure: "$1.23", "$1.23+" (some tokens unpriced), "cost unknown" (none priced). */

@@ -170,6 +170,40 @@ export function stackByModel(cells: readonly ChartCell[], from: string, to: stri
   return { bucket, buckets, series, scale: niceScale(Math.max(0, ...buckets.map((b) => b.total))) };
 }
 
+/**
+ * Gives each model the colour it had before (`remembered`, model key → slot, updated in place), so switching the range
+ * or the metric does not repaint gpt-5 in another colour. New models take the lowest slot no series of this chart
+ * holds; beyond the palette they share the "Other" colour.
+ */
+export function assignSlots(series: readonly ChartSeries[], remembered: Map<string, number>, paletteSize = MAX_SERIES): ChartSeries[] {
+  const out = series.map((s) => ({ ...s }));
+  const used = new Set<number>();
+  const pending: ChartSeries[] = [];
+  for (const s of out) {
+    if (s.slot === OTHER_SLOT) continue;
+    const r = remembered.get(s.key);
+    if (r !== undefined && r < paletteSize && !used.has(r)) {
+      s.slot = r;
+      used.add(r);
+    } else pending.push(s);
+  }
+  const reserved = new Set(remembered.values());
+  for (const s of pending) {
+    // A slot no other model has had first, so models absent from this chart keep theirs for later.
+    let slot = -1;
+    for (let i = 0; i < paletteSize && slot < 0; i++) if (!used.has(i) && !reserved.has(i)) slot = i;
+    for (let i = 0; i < paletteSize && slot < 0; i++) if (!used.has(i)) slot = i;
+    if (slot < 0) {
+      s.slot = OTHER_SLOT;
+      continue;
+    }
+    s.slot = slot;
+    used.add(slot);
+    remembered.set(s.key, slot);
+  }
+  return out;
+}
+
 /** Every how many bars an axis label fits, given the bar pitch and the width a label needs (px). */
 export function labelStride(bars: number, plotWidth: number, labelWidth = 48): number {
   if (bars <= 0) return 1;

@@ -26,7 +26,7 @@ export class UsageReportPanel implements vscode.Disposable {
   private scope: UsageScope = 'workspace';
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly partial = new Throttle(() => void this.post(true), PARTIAL_MS);
+  private readonly partial = new Throttle(() => void this.post(), PARTIAL_MS);
   private generation = 0;
 
   /** Opens the report, or brings it to the front. */
@@ -53,8 +53,9 @@ export class UsageReportPanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
-      data.onProgress(() => this.ready && this.partial.call()),
-      data.onDidRefresh(() => this.ready && void this.post(false)),
+      // Progress only while the index fills for the first time; a warm refresh updates the page silently.
+      data.onProgress(() => this.ready && !data.ready && this.partial.call()),
+      data.onDidRefresh(() => this.ready && void this.post()),
     );
   }
 
@@ -70,19 +71,23 @@ export class UsageReportPanel implements vscode.Disposable {
       this.ready = true;
       this.range = m.range;
       this.scope = m.scope === 'workspace' && !this.data.hasWorkspace ? 'all' : m.scope;
-      await this.post(this.data.progress !== null || !this.data.ready);
-      void this.data.refresh();
+      await this.post();
+      this.refreshData();
     } else if (m.type === 'refresh') {
-      void this.data.refresh();
-      await this.post(true);
+      this.refreshData();
+      await this.post();
     } else if (m.type === 'openSession') {
       const s = this.index.get(m.path);
       if (s) await this.tasks.openReplay(s.path, { id: s.id, title: s.title ?? null, cwd: s.cwd ?? null });
     }
   }
 
-  /** Computes and sends a snapshot; `partial`: the index is still reading (the page shows progress). */
-  private async post(partial: boolean): Promise<void> {
+  private refreshData(): void {
+    this.data.refresh().catch((e: Error) => this.send({ type: 'error', message: `Could not read the session history: ${e.message}` }));
+  }
+
+  /** Computes and sends a snapshot, with progress while the index has not been read once yet (figures still grow). */
+  private async post(): Promise<void> {
     const gen = ++this.generation;
     try {
       let sessions = this.index.sessions();
@@ -90,7 +95,7 @@ export class UsageReportPanel implements vscode.Disposable {
       if (gen !== this.generation) return; // a newer request answers instead
       const view = usageView(sessions, { range: this.range, scope: this.scope, today: localDay(Date.now()), pricing: this.data.pricing(), hasWorkspace: this.data.hasWorkspace });
       const p = this.data.progress;
-      this.send({ type: 'report', view, progress: partial ? { done: p?.done ?? 0, total: p?.total ?? 0 } : null });
+      this.send({ type: 'report', view, progress: this.data.ready ? null : { done: p?.done ?? 0, total: p?.total ?? 0 } });
     } catch (e) {
       this.send({ type: 'error', message: `Could not compute the usage report: ${(e as Error).message}` });
     }

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { localDay } from '../core/rolloutUsage';
 import { Throttle } from '../core/throttle';
-import { breakdownOf, liveBreakdown, statusText, statusTooltip, type StatusInput, type StatusScope } from '../core/usageStatus';
+import { totalTokens } from '../core/usage';
+import { breakdownOf, breakdownOfSlices, liveBreakdown, statusText, statusTooltip, type StatusInput, type StatusScope, type UsageBreakdown } from '../core/usageStatus';
+import { LiveRolloutUsage } from '../node/liveUsage';
 import type { TaskSession } from '../node/taskSession';
 import { COST_BASIS, usageReport } from '../node/usageReport';
 import { readSettings } from './settings';
@@ -15,6 +17,8 @@ const SUMMARY_EVERY_MS = 5 * 60_000;
 const FOCUS_MIN_MS = 30_000;
 /** After a task ends, codex may still be flushing its rollout file. */
 const AFTER_TASK_MS = 1500;
+/** While a task runs, its rollout file (token records after every model call) is checked this often. */
+const LIVE_POLL_MS = 1000;
 
 /**
  * The status bar item: a running task's live tokens and cost, otherwise today's total (all sessions, or this
@@ -34,11 +38,16 @@ export class UsageStatusBar implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private text = '';
   private tooltip = '';
+  private readonly live: LiveRolloutUsage;
+  /** Per running task: its usage from the rollout file, when that is ahead of what the exec stream reported. */
+  private readonly fromRollout = new Map<TaskSession, UsageBreakdown>();
+  private poller: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly tasks: TaskManager,
     private readonly data: UsageData,
   ) {
+    this.live = new LiveRolloutUsage(data.index.codexHome);
     this.item = vscode.window.createStatusBarItem('codexSessions.usage', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Codex Usage';
     this.item.command = 'codexSessions.showUsageReport';
@@ -78,10 +87,35 @@ export class UsageStatusBar implements vscode.Disposable {
       if (running.has(s)) continue;
       unsubscribe();
       this.subscriptions.delete(s);
+      this.fromRollout.delete(s);
       setTimeout(() => void this.computeSummary(), AFTER_TASK_MS);
+    }
+    if (running.size && !this.poller) this.poller = setInterval(() => void this.pollRollouts(), LIVE_POLL_MS);
+    if (!running.size && this.poller) {
+      clearInterval(this.poller);
+      this.poller = undefined;
     }
     for (const s of running) if (!this.subscriptions.has(s)) this.subscriptions.set(s, s.onEvent((e) => (e === null || e.type === 'usage' || e.type === 'turn.completed' || e.type === 'thread.meta') && this.throttle.call()));
     this.throttle.call();
+  }
+
+  /** Reads the running threads' rollout files (only when they grew) for tokens the exec stream has not reported yet. */
+  private async pollRollouts(): Promise<void> {
+    const running = this.tasks.running();
+    this.live.retain(running.map((s) => s.state.thread_id).filter((id): id is string => !!id));
+    const pricing = this.data.pricing();
+    for (const s of running) {
+      const id = s.state.thread_id;
+      if (!id) continue;
+      const usage = await this.live.read(id).catch(() => null);
+      if (!usage) continue;
+      const b = breakdownOfSlices(usage.slices, pricing);
+      const before = this.fromRollout.get(s);
+      if (!before || totalTokens(before.usage) !== totalTokens(b.usage)) {
+        this.fromRollout.set(s, b);
+        this.throttle.call();
+      }
+    }
   }
 
   /** Recomputes today's total from the index (warm: stats only), then repaints. Calls during a run coalesce. */
@@ -122,7 +156,13 @@ export class UsageStatusBar implements vscode.Disposable {
       const pricing = this.data.pricing();
       return {
         kind: 'live',
-        tasks: running.map((s) => ({ title: s.title, breakdown: liveBreakdown(s.state.usage, s.state.meta.model ?? readSettings(vscode.Uri.file(s.cwd)).model, pricing) })),
+        tasks: running.map((s) => {
+          const stream = liveBreakdown(s.state.usage, s.state.meta.model ?? readSettings(vscode.Uri.file(s.cwd)).model, pricing);
+          const file = this.fromRollout.get(s);
+          // The rollout file counts the same thread's tokens, by model, and sooner; the larger figure is the later one.
+          const breakdown = file && (!stream || totalTokens(file.usage) >= totalTokens(stream.usage)) ? file : stream;
+          return { title: s.title, breakdown };
+        }),
       };
     }
     return this.summary ?? { kind: 'loading', scope: this.scope };
@@ -144,6 +184,7 @@ export class UsageStatusBar implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    clearInterval(this.poller);
     this.throttle.dispose();
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
     for (const d of this.disposables) d.dispose();

@@ -3,7 +3,7 @@
  * by cost and by tokens. It renders what the host sends (partial snapshots while a cold index fills) and asks for
  * another range or scope; the host computes everything.
  */
-import { stackByModel, type ChartMetric, type StackedChart } from '../../shared/usageChart';
+import { assignSlots, stackByModel, type ChartMetric, type StackedChart } from '../../shared/usageChart';
 import { formatTokens, formatTokensExact, formatUsd } from '../../shared/usageFormat';
 import type { UsageHostMessage, UsagePersistedState, UsageProgress, UsageSessionRow, UsageView, UsageWebviewMessage } from '../../shared/usageProtocol';
 import { h, icon } from '../dom';
@@ -21,6 +21,8 @@ const state: UsagePersistedState = { range: '30', scope: 'workspace', metric: 't
 let view: UsageView | null = null;
 let chart: StackedChart | null = null;
 let progress: UsageProgress | null = null;
+/** Model → colour slot, kept while the page lives so a model keeps its colour across ranges and metrics. */
+const slots = new Map<string, number>();
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!;
 
@@ -99,7 +101,8 @@ function renderChart(): void {
   const host = $('chart');
   if (!view) return;
   const metric: ChartMetric = state.metric;
-  chart = stackByModel(view.cells, view.from, view.to, metric);
+  const stacked = stackByModel(view.cells, view.from, view.to, metric);
+  chart = { ...stacked, series: assignSlots(stacked.series, slots) };
   const empty = chart.buckets.every((b) => b.total === 0);
   $('chart-empty').hidden = !empty;
   drawChart(host, chart, metric, showDetail);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { addDays, bucketSizeFor, bucketStart, dayLabel, daysBetween, labelStride, MAX_BARS, niceScale, OTHER_SLOT, stackByModel, type ChartCell } from '../../../src/shared/usageChart';
+import { addDays, assignSlots, bucketSizeFor, bucketStart, dayLabel, daysBetween, labelStride, MAX_BARS, niceScale, OTHER_SLOT, stackByModel, type ChartCell } from '../../../src/shared/usageChart';
 import { formatTokens, formatTokensExact, formatUsd } from '../../../src/shared/usageFormat';
 
 describe('usage chart arithmetic', () => {
@@ -85,6 +85,22 @@ describe('usage chart arithmetic', () => {
     assert.equal(c.buckets[0]!.start, '2025-11-17'); // the Monday before the first day
     assert.equal(c.buckets.at(-1)!.end, '2026-11-21');
     assert.equal(c.buckets.reduce((a, b) => a + b.total, 0), 365 * 10);
+  });
+
+  it('keeps each model in its colour across ranges and metrics', () => {
+    const slots = new Map<string, number>();
+    const series = (keys: string[]) => keys.map((key, slot) => ({ key, label: key, slot, total: 1 }));
+    assert.deepEqual(assignSlots(series(['a', 'b', 'c']), slots).map((s) => s.slot), [0, 1, 2]);
+    // Another range: b is now the largest, d is new, a is absent: b and c keep theirs, d takes a free slot that a
+    // did not have, so a keeps slot 0 for when it comes back.
+    assert.deepEqual(assignSlots(series(['b', 'd', 'c']), slots).map((s) => [s.key, s.slot]), [['b', 1], ['d', 3], ['c', 2]]);
+    assert.deepEqual(assignSlots(series(['a', 'd']), slots).map((s) => s.slot), [0, 3]);
+    // "Other" keeps its own colour.
+    const withOther = [...series(['a']), { key: 'x', label: 'Other (3 models)', slot: OTHER_SLOT, total: 1 }];
+    assert.equal(assignSlots(withOther, slots)[1]!.slot, OTHER_SLOT);
+    // More models than colours: each chart still gets distinct slots while there are free ones.
+    const many = assignSlots(series(['p', 'q', 'r', 's', 't', 'u']), slots).map((s) => s.slot);
+    assert.equal(new Set(many).size, 6);
   });
 
   it('spaces axis labels so they do not overlap', () => {
