@@ -1,4 +1,5 @@
 import type { ThreadEvent, ThreadState } from '../shared/threadModel';
+import { omissionMarker } from '../shared/outputCap';
 import { ExecStreamParser, type ExecParserOptions, type StreamEnd } from './execParser';
 import { LineSplitter, type SplitLine } from './lineSplitter';
 import { ThreadReducer, type ReducerOptions } from './threadReducer';
@@ -81,6 +82,7 @@ export const CUT_SHORT = 'the input ends inside this line: it was cut short';
  */
 export function markCut(events: ThreadEvent[], l: SplitLine): boolean {
   let cut = false;
+  if (l.omitted) countOmitted(events, l.omitted);
   for (const e of events) {
     if (e.type !== 'diagnostic') continue;
     if (l.overflowChars) e.reason = `line longer than the limit, ${l.overflowChars} characters cut; ${e.reason}`;
@@ -90,6 +92,16 @@ export function markCut(events: ThreadEvent[], l: SplitLine): boolean {
     }
   }
   return cut;
+}
+
+/** A command whose output was compacted on its line (see `LineCompactor`) says how much was cut, as the reducer's cap does. */
+function countOmitted(events: ThreadEvent[], omitted: number[]): void {
+  for (const e of events) {
+    if ((e.type !== 'item.started' && e.type !== 'item.updated' && e.type !== 'item.completed') || e.item.type !== 'command_execution') continue;
+    let n = 0;
+    for (const k of omitted) if (e.item.aggregated_output.includes(omissionMarker(k))) n += k;
+    if (n) e.item = { ...e.item, output_truncated_chars: (e.item.output_truncated_chars ?? 0) + n };
+  }
 }
 
 /** Parses a complete exec output (all of a file) into a thread state. */

@@ -1,3 +1,5 @@
+import { COMPACT_LINE_CHARS, LineCompactor } from './lineCompactor';
+
 /** Default longest line kept whole (characters). Longer lines are cut and reported, never held without bound. */
 export const DEFAULT_MAX_LINE_CHARS = 64 * 1024 * 1024;
 
@@ -8,16 +10,24 @@ export interface SplitLine {
   overflowChars?: number;
   /** Set on the last line when the input ended without a line break after it (a file or stream cut short). */
   unterminated?: boolean;
+  /**
+   * Set when the line was long enough to be compacted: the characters cut from each very long string value, in order;
+   * each cut is marked in the text by `omissionMarker(n)` (see {@link LineCompactor}).
+   */
+  omitted?: number[];
 }
 
 /**
  * Splits a byte stream into lines as the chunks arrive: UTF-8 decoded with a streaming decoder (a character may be
  * split between chunks), `\n` and `\r\n` endings, and a cap on line length so one endless line cannot eat memory.
+ * A line longer than {@link COMPACT_LINE_CHARS} is compacted while it arrives (its very long strings keep head and
+ * tail), so a 100 MB command output on one line costs a few MB and still parses.
  */
 export class LineSplitter {
   private readonly decoder = new TextDecoder('utf-8');
   private partial = '';
   private overflow = 0;
+  private compactor: LineCompactor | null = null;
 
   constructor(private readonly maxLineChars = DEFAULT_MAX_LINE_CHARS) {}
 
@@ -41,6 +51,17 @@ export class LineSplitter {
   }
 
   private append(piece: string): void {
+    if (this.compactor) {
+      this.compactor.push(piece);
+      return;
+    }
+    if (this.maxLineChars > COMPACT_LINE_CHARS && this.partial.length + piece.length > COMPACT_LINE_CHARS) {
+      this.compactor = new LineCompactor(this.maxLineChars);
+      this.compactor.push(this.partial);
+      this.compactor.push(piece);
+      this.partial = '';
+      return;
+    }
     const room = this.maxLineChars - this.partial.length;
     if (piece.length <= room) {
       this.partial += piece;
@@ -50,32 +71,39 @@ export class LineSplitter {
     }
   }
 
-  private emit(tail: string, out: SplitLine[]): void {
-    let line: string;
-    if (this.partial === '' && this.overflow === 0) {
-      line = tail.length <= this.maxLineChars ? tail : tail.slice(0, this.maxLineChars);
-      if (tail.length > this.maxLineChars) this.overflow = tail.length - this.maxLineChars;
+  private emit(tail: string, out: SplitLine[], unterminated = false): void {
+    let line: SplitLine;
+    if (this.partial === '' && this.overflow === 0 && !this.compactor && tail.length <= Math.min(this.maxLineChars, COMPACT_LINE_CHARS)) {
+      line = { text: tail };
     } else {
       this.append(tail);
-      line = this.partial;
+      line = this.takeLine();
     }
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    out.push(this.overflow ? { text: line, overflowChars: this.overflow } : { text: line });
+    if (line.text.endsWith('\r')) line.text = line.text.slice(0, -1);
+    if (unterminated) line.unterminated = true;
+    out.push(line);
+  }
+
+  /** The line held so far, and a fresh start for the next. */
+  private takeLine(): SplitLine {
+    let line: SplitLine;
+    if (this.compactor) {
+      const c = this.compactor;
+      line = { text: c.finish(), ...(c.overflow ? { overflowChars: c.overflow } : {}), ...(c.omitted.length ? { omitted: c.omitted } : {}) };
+      this.compactor = null;
+    } else {
+      line = this.overflow ? { text: this.partial, overflowChars: this.overflow } : { text: this.partial };
+    }
     this.partial = '';
     this.overflow = 0;
+    return line;
   }
 
   /** Ends the stream: returns the last line when it had no line break. */
   end(): SplitLine[] {
     const rest = this.decoder.decode();
     const out = rest ? this.take(rest) : [];
-    if (this.partial !== '' || this.overflow) {
-      let line = this.partial;
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      out.push(this.overflow ? { text: line, overflowChars: this.overflow, unterminated: true } : { text: line, unterminated: true });
-      this.partial = '';
-      this.overflow = 0;
-    }
+    if (this.partial !== '' || this.overflow || this.compactor) this.emit('', out, true);
     return out;
   }
 }

@@ -1,0 +1,190 @@
+import { DEFAULT_MAX_OUTPUT_CHARS, omissionMarker } from '../shared/outputCap';
+
+/** Lines longer than this (characters) are compacted as they arrive instead of held whole. */
+export const COMPACT_LINE_CHARS = 8 * 1024 * 1024;
+
+/**
+ * The position at or after `p` in the raw JSON string content `s` (which starts outside any escape) that is not inside
+ * an escape sequence (`\x` or `\uXXXX`): cutting there keeps the content valid.
+ */
+function freshAtOrAfter(s: string, p: number): number {
+  for (let i = s.indexOf('\\'); i !== -1 && i < p; i = s.indexOf('\\', i)) {
+    const end = i + (s[i + 1] === 'u' ? 6 : 2);
+    if (end > p) return Math.min(end, s.length);
+    i = end;
+  }
+  return highSurrogateBefore(s, p) ? p + 1 : p; // never between the halves of a character
+}
+
+function highSurrogateBefore(s: string, p: number): boolean {
+  const c = s.charCodeAt(p - 1);
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+/** Like {@link freshAtOrAfter}, but at or before `p`. */
+function freshAtOrBefore(s: string, p: number): number {
+  for (let i = s.indexOf('\\'); i !== -1 && i < p; i = s.indexOf('\\', i)) {
+    const end = i + (s[i + 1] === 'u' ? 6 : 2);
+    if (end > p) return i;
+    i = end;
+  }
+  return highSurrogateBefore(s, p) ? p - 1 : p;
+}
+
+/** The length of the string that raw JSON string content `s` (whole escapes only) decodes to. */
+function decodedLength(s: string): number {
+  let n = s.length;
+  for (let i = s.indexOf('\\'); i !== -1; i = s.indexOf('\\', i)) {
+    const u = s[i + 1] === 'u';
+    n -= u ? 5 : 1;
+    i += u ? 6 : 2;
+  }
+  return n;
+}
+
+const SPECIAL = /["\\]/g;
+
+/**
+ * Compacts one very long JSON line as its pieces arrive: every string value longer than `maxString` characters keeps
+ * its head (a quarter) and its tail, with {@link omissionMarker} in between, exactly as `capOutput` would cut a
+ * command's output. So a 100 MB `aggregated_output` costs a few MB while it streams in, the line still parses (the
+ * item is shown, not lost to a "line too long" diagnostic), and no step ever parses or copies 100 MB at once.
+ *
+ * The line is tracked as JSON text only as far as strings go (a quote opens or closes one unless escaped); a line that
+ * is not JSON at all passes through unchanged apart from the same cuts, and then fails to parse as it would have.
+ */
+export class LineCompactor {
+  private readonly out: string[] = [];
+  private outChars = 0;
+  /** Characters of the line beyond `maxLineChars` outside strings (dropped). */
+  overflow = 0;
+  /** Characters (of the decoded string) omitted from each compacted string, in order. */
+  readonly omitted: number[] = [];
+  private inString = false;
+  private escapeNext = false;
+  /** Raw content of the current string while it is short enough to keep whole. */
+  private cur = '';
+  /** Once the current string is too long: its kept head, the tail (starting outside an escape), what was dropped. */
+  private head: string | null = null;
+  private tail = '';
+  private dropped = 0;
+  private readonly headChars: number;
+  private readonly tailChars: number;
+
+  constructor(
+    private readonly maxLineChars: number,
+    private readonly maxString = DEFAULT_MAX_OUTPUT_CHARS,
+  ) {
+    this.headChars = Math.floor(maxString / 4);
+    // Room for the marker, so that a compacted command output is within the reducer's cap and is not cut twice.
+    this.tailChars = maxString - this.headChars - 64;
+  }
+
+  /** Feeds the next piece of the line (no line break in it). */
+  push(text: string): void {
+    let pos = 0;
+    while (pos < text.length) {
+      if (!this.inString) {
+        const q = text.indexOf('"', pos);
+        const end = q === -1 ? text.length : q + 1;
+        this.emit(text.slice(pos, end));
+        pos = end;
+        if (q !== -1) this.inString = true;
+        continue;
+      }
+      if (this.escapeNext) {
+        // The character after a backslash that ended the previous piece: part of the escape, never a closing quote.
+        this.addToString(text[pos]!);
+        this.escapeNext = false;
+        pos++;
+        continue;
+      }
+      SPECIAL.lastIndex = pos;
+      const m = SPECIAL.exec(text);
+      if (!m) {
+        this.addToString(text.slice(pos));
+        break;
+      }
+      const at = m.index;
+      if (text[at] === '\\') {
+        if (at + 1 < text.length) {
+          this.addToString(text.slice(pos, at + 2));
+          pos = at + 2;
+        } else {
+          this.addToString(text.slice(pos));
+          this.escapeNext = true;
+          pos = text.length;
+        }
+        continue;
+      }
+      this.addToString(text.slice(pos, at));
+      this.endString();
+      this.emit('"');
+      this.inString = false;
+      pos = at + 1;
+    }
+  }
+
+  private emit(text: string): void {
+    const room = this.maxLineChars - this.outChars;
+    if (text.length <= room) {
+      this.out.push(text);
+      this.outChars += text.length;
+    } else {
+      if (room > 0) this.out.push(text.slice(0, room));
+      this.outChars += Math.max(0, room);
+      this.overflow += text.length - Math.max(0, room);
+    }
+  }
+
+  private addToString(text: string): void {
+    if (!text) return;
+    if (this.head === null) {
+      this.cur += text;
+      if (this.cur.length <= this.maxString + this.tailChars) return;
+      const cut = freshAtOrBefore(this.cur, this.headChars);
+      this.head = this.cur.slice(0, cut);
+      this.tail = this.cur.slice(cut);
+      this.cur = '';
+      this.trimTail();
+      return;
+    }
+    this.tail += text;
+    if (this.tail.length > 2 * this.tailChars) this.trimTail();
+  }
+
+  /** Keeps the last `tailChars` of the tail (cut outside an escape); copies so the dropped text can be collected. */
+  private trimTail(): void {
+    const from = freshAtOrAfter(this.tail, Math.max(0, this.tail.length - this.tailChars));
+    if (from === 0) return;
+    this.dropped += decodedLength(this.tail.slice(0, from));
+    this.tail = JSON.parse(JSON.stringify(this.tail.slice(from))) as string;
+  }
+
+  private endString(): void {
+    if (this.head === null) {
+      this.emit(this.cur);
+      this.cur = '';
+      return;
+    }
+    this.trimTail();
+    this.emit(this.head + JSON.stringify(omissionMarker(this.dropped)).slice(1, -1) + this.tail);
+    this.omitted.push(this.dropped);
+    this.head = null;
+    this.tail = '';
+    this.dropped = 0;
+  }
+
+  /** The compacted line (a string still open at the end is closed off as it is, compacted too). */
+  finish(): string {
+    if (this.inString) {
+      if (this.head === null) this.emit(this.cur);
+      else {
+        this.trimTail();
+        this.emit(this.head + JSON.stringify(omissionMarker(this.dropped)).slice(1, -1) + this.tail);
+        this.omitted.push(this.dropped);
+      }
+    }
+    return this.out.join('');
+  }
+}
