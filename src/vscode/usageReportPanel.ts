@@ -12,8 +12,11 @@ import { usageHtml } from './usageHtml';
 
 /** The report's webview type. */
 export const USAGE_PANEL_TYPE = 'codexSessions.usageReport';
-/** Partial reports while a cold index fills: at most this often. */
-const PARTIAL_MS = 400;
+/**
+ * Partial reports while a cold index fills: at most this often (a snapshot of 10,000 sessions takes ~70 ms of the
+ * extension host's time).
+ */
+const PARTIAL_MS = 1000;
 
 /**
  * "Codex: Usage Report": one panel, built from the session index and its cache. The page asks for a range and scope;
