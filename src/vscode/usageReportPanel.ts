@@ -39,9 +39,16 @@ export class UsageReportPanel implements vscode.Disposable {
     UsageReportPanel.current = new UsageReportPanel(panel, extensionUri, data, tasks);
   }
 
-  /** Closes the report (deactivation). */
-  static close(): void {
-    UsageReportPanel.current?.panel.dispose();
+  /** Takes over the report VS Code restores after a reload; the page kept its range, scope and metric. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, data: UsageData, tasks: TaskManager): void {
+    UsageReportPanel.current?.dispose();
+    panel.webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(extensionUri, vscode.Uri.joinPath) };
+    UsageReportPanel.current = new UsageReportPanel(panel, extensionUri, data, tasks);
+  }
+
+  /** Lets go of the panel on deactivation without closing it, so a reload restores it. */
+  static detach(): void {
+    UsageReportPanel.current?.dispose();
   }
 
   private constructor(
@@ -121,6 +128,7 @@ export function registerUsage(context: vscode.ExtensionContext, tasks: TaskManag
     data,
     new UsageStatusBar(tasks, data),
     vscode.commands.registerCommand('codexSessions.showUsageReport', () => UsageReportPanel.show(context.extensionUri, data, tasks)),
-    { dispose: () => UsageReportPanel.close() },
+    vscode.window.registerWebviewPanelSerializer(USAGE_PANEL_TYPE, { deserializeWebviewPanel: async (panel) => UsageReportPanel.revive(panel, context.extensionUri, data, tasks) }),
+    { dispose: () => UsageReportPanel.detach() },
   );
 }

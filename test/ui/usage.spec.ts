@@ -259,6 +259,29 @@ describe('UI: usage in the status bar and the usage report', function () {
     await first.click();
     await taskFrame(title.slice(0, 20));
     setSettings({ 'workbench.colorTheme': 'Default Light Modern' });
+    await poll('the light theme', async () => (await wb.page.locator('.monaco-workbench.vs-dark').count()) === 0, 30_000);
+    assert.deepEqual(server.extensionErrors(), []);
+  });
+
+  it('a window reload restores the report with the range and scope the user chose', async () => {
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Codex Usage' }).first().click();
+    const before = await wb.webviewFrame('#chart svg .bar', 30_000);
+    assert.equal(await before.locator('[data-group="scope"][data-value="all"]').getAttribute('aria-pressed'), 'true');
+    // "Developer: Reload Window" (not a bare page reload): the workbench saves its editors first.
+    const palette = wb.page.locator('.quick-input-widget .quick-input-box input');
+    await wb.page.keyboard.press('F1');
+    await palette.fill('>Developer: Reload Window');
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor();
+    await Promise.all([wb.page.waitForEvent('framenavigated', { predicate: (f) => f === wb.page.mainFrame(), timeout: 60_000 }), palette.press('Enter')]);
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    assert.ok(before.isDetached(), 'the page was reloaded');
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Codex Usage' }).first().waitFor({ timeout: 60_000 });
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Codex Usage' }).first().click();
+    const frame = await wb.webviewFrame('#chart svg .bar', 60_000);
+    const all = await expected('all', localDay(Date.now() - 29 * 86_400_000));
+    await poll('the restored report to show every workspace', async () => Number(await frame.locator('#total-tokens').getAttribute('data-value')) === all.tokens, 30_000);
+    assert.equal(await frame.locator('[data-group="scope"][data-value="all"]').getAttribute('aria-pressed'), 'true');
+    assert.equal(await frame.locator('#chart svg .bar').count(), 30);
     assert.deepEqual(server.extensionErrors(), []);
   });
 });
