@@ -54,6 +54,14 @@ export function updateCommandFor(codexPath: string | null): string {
 export function summarizeHealth(r: HealthReport): HealthSummary {
   const install: HealthAction[] = ['installNpm', ...(r.platform === 'darwin' ? (['installBrew'] as const) : []), 'downloadRelease', 'setPath'];
   if (!r.codex.found) {
+    // checkInstallation points a failing codexSessions.path at the setting: fixing the setting comes first then.
+    if (r.problems.some((p) => p.action === 'openSettings')) {
+      return {
+        state: 'missing', statusText: '$(warning) Codex not found', warning: true,
+        tooltip: `codexSessions.path does not work: ${r.codex.reason} Click for the installation report.`,
+        notification: { severity: 'warning', message: `The codex set in codexSessions.path does not work. ${r.codex.reason}`, actions: ['setPath', ...install.filter((a) => a !== 'setPath')] },
+      };
+    }
     return {
       state: 'missing', statusText: '$(warning) Codex not found', warning: true,
       tooltip: `Codex CLI not found: ${r.codex.reason} Click for the installation report.`,
