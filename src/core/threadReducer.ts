@@ -160,7 +160,10 @@ export class ThreadReducer {
       this.index.set(item.id, s.items.length);
       s.items.push(item);
     } else {
-      s.items[at] = { ...s.items[at], ...item } as ThreadItem;
+      const merged = { ...s.items[at], ...item } as ThreadItem;
+      // An output that replaces one cut while streaming, and was not cut itself: the old count no longer applies.
+      if (merged.type === 'command_execution' && item.type === 'command_execution' && item.output_truncated_chars === undefined) delete merged.output_truncated_chars;
+      s.items[at] = merged;
     }
   }
 

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ExecPipeline } from '../../../src/core/execPipeline';
+import { ExecPipeline, parseExecText } from '../../../src/core/execPipeline';
 import { ThreadReducer } from '../../../src/core/threadReducer';
 import { replayRollout } from '../../../src/node/rolloutReader';
+import { omissionMarker } from '../../../src/shared/outputCap';
 import type { CommandExecutionItem } from '../../../src/shared/threadModel';
 import { checkBounds, checkCapped, DONE, feed, generated, MB, START, StepTimer } from '../../helpers/bigInput';
 import { measure } from '../../helpers/measure';
@@ -60,5 +61,25 @@ describe('size limits: 50 MB lines', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a streamed output replaced by the final one', () => {
+  const begin = '{"id":"0","msg":{"type":"task_started"}}\n{"id":"0","msg":{"type":"exec_command_begin","call_id":"c","command":["yes"],"cwd":"/w"}}';
+  const delta = (text: string): string => `{"id":"0","msg":{"type":"exec_command_output_delta","call_id":"c","stream":"stdout","chunk":"${Buffer.from(text).toString('base64')}"}}`;
+  const end = (stdout: string): string => `{"id":"0","msg":{"type":"exec_command_end","call_id":"c","stdout":"${stdout}","stderr":"","exit_code":0}}`;
+
+  it('keeps no stale cut count when the final output is short', () => {
+    const s = parseExecText([begin, ...Array.from({ length: 20 }, (_, i) => delta(`chunk ${i} ${'x'.repeat(100)}\n`)), end('final, short')].join('\n'), { maxOutputChars: 1000 });
+    const c = s.items[0] as CommandExecutionItem;
+    assert.equal(c.aggregated_output, 'final, short');
+    assert.equal(c.output_truncated_chars, undefined, 'the panel must not announce a cut the text does not have');
+  });
+
+  it('counts the cut of a long final output afresh', () => {
+    const s = parseExecText([begin, ...Array.from({ length: 20 }, () => delta('y'.repeat(100))), end('z'.repeat(3000))].join('\n'), { maxOutputChars: 1000 });
+    const c = s.items[0] as CommandExecutionItem;
+    assert.equal(c.output_truncated_chars, 2000);
+    assert.ok(c.aggregated_output.includes(omissionMarker(2000)));
   });
 });
