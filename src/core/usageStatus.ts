@@ -117,8 +117,10 @@ function breakdownMarkdown(b: UsageBreakdown, costBasis: string): string {
     '',
   ];
   if (b.models.length) {
-    lines.push('| Model | Tokens | Cost |', '| :-- | --: | --: |');
-    for (const m of b.models) lines.push(`| ${m.model ? escapeMarkdown(m.model) : '*not recorded*'} | ${formatTokens(totalTokens(m.usage))} | ${m.usd === null ? 'cost unknown' : formatUsd(m.usd)} |`);
+    // Hover tables have no cell padding: a few no-break spaces keep the columns apart.
+    const pad = '&nbsp;&nbsp;&nbsp;';
+    lines.push(`| Model | ${pad}Tokens | ${pad}Cost |`, '| :-- | --: | --: |');
+    for (const m of b.models) lines.push(`| ${m.model ? escapeMarkdown(m.model) : '*not recorded*'} | ${pad}${formatTokens(totalTokens(m.usage))} | ${pad}${m.usd === null ? 'cost unknown' : formatUsd(m.usd)} |`);
     lines.push('');
   }
   lines.push(`**${costText(b)}** — ${escapeMarkdown(costBasis)}`);

@@ -24,7 +24,7 @@ describe('usage status bar text and tooltip', () => {
     assert.doesNotMatch(statusText(input), /\$0/);
     const md = statusTooltip(input, COST_BASIS);
     assert.match(md, /Fix \\<the\\> \\\*bug\\\*/, 'the title is escaped');
-    assert.match(md, /my\\-private\\-model \| 5\.3K \| cost unknown/);
+    assert.match(md, /my\\-private\\-model \| (&nbsp;)+5\.3K \| (&nbsp;)+cost unknown/);
     assert.match(md, /codexSessions\\\.pricing/, 'a hint says how to add a price');
     // No model at all: still unknown, not free.
     assert.equal(costText(liveBreakdown(U(10, 0, 1, 0), undefined)!), 'cost unknown');
@@ -48,7 +48,7 @@ describe('usage status bar text and tooltip', () => {
     assert.equal(statusText(input), '$(graph) 1.1M tok · $1.70 today');
     assert.equal(statusText({ ...input, scope: 'workspace' }), '$(graph) 1.1M tok · $1.70 today (workspace)');
     const md = statusTooltip(input, COST_BASIS);
-    for (const row of ['| Input | 1,100,000 |', '| &nbsp;&nbsp;cached | 150,000 |', '| Output | 40,000 |', '| &nbsp;&nbsp;reasoning | 13,000 |', '| **Total** | **1,140,000** |', '| gpt\\-5\\-codex | 930K | $1.40 |', '| gpt\\-5 | 210K | $0.30 |']) assert.ok(md.includes(row), `${row} in\n${md}`);
+    for (const row of ['| Input | 1,100,000 |', '| &nbsp;&nbsp;cached | 150,000 |', '| Output | 40,000 |', '| &nbsp;&nbsp;reasoning | 13,000 |', '| **Total** | **1,140,000** |', '| gpt\\-5\\-codex | &nbsp;&nbsp;&nbsp;930K | &nbsp;&nbsp;&nbsp;$1.40 |', '| gpt\\-5 | &nbsp;&nbsp;&nbsp;210K | &nbsp;&nbsp;&nbsp;$0.30 |']) assert.ok(md.includes(row), `${row} in\n${md}`);
     assert.match(md, /3 sessions/);
     assert.match(md, /API\\-equivalent estimate/);
     assert.match(md, /\(command:codexSessions\.showUsageReport\)/);
