@@ -15,6 +15,8 @@ const REPAINT_MS = 250;
 /** The idle total is recomputed this often (sessions run outside VS Code too), and on focus at most this often. */
 const SUMMARY_EVERY_MS = 5 * 60_000;
 const FOCUS_MIN_MS = 30_000;
+/** The first total is computed this long after activation. */
+const FIRST_SUMMARY_MS = 1000;
 /** After a task ends, codex may still be flushing its rollout file. */
 const AFTER_TASK_MS = 1500;
 /** While a task runs, its rollout file (token records after every model call) is checked this often. */
@@ -64,8 +66,9 @@ export class UsageStatusBar implements vscode.Disposable {
     );
     this.applyVisibility();
     this.throttle.call();
-    // Started on a timer so activation returns first; the index reads files in the background.
-    this.timer = setTimeout(() => void this.computeSummary(), 0);
+    // Started on a timer so activation returns first, and a moment later so that the Sessions view, if open, gets the
+    // index first (its head-only refresh is what the user waits for; refreshes of one index run one after another).
+    this.timer = setTimeout(() => void this.computeSummary(), FIRST_SUMMARY_MS);
   }
 
   private get enabled(): boolean {
