@@ -23,14 +23,18 @@ const SEARCH_EVERY_MS = 2000;
 export class LiveRolloutUsage {
   private readonly known = new Map<string, Known>();
 
-  constructor(private readonly codexHome: string) {}
+  /** `searchEveryMs`: how often a thread whose file is not there yet is looked for again. */
+  constructor(
+    private readonly codexHome: string,
+    private readonly searchEveryMs = SEARCH_EVERY_MS,
+  ) {}
 
   /** The thread's usage so far, or null while its file is not found or records no tokens yet. */
   async read(threadId: string): Promise<SessionUsage | null> {
     let k = this.known.get(threadId);
     if (!k) this.known.set(threadId, (k = { file: null, size: -1, mtimeMs: 0, usage: null, searchedAt: 0 }));
     if (!k.file) {
-      if (Date.now() - k.searchedAt < SEARCH_EVERY_MS) return null;
+      if (Date.now() - k.searchedAt < this.searchEveryMs) return null;
       k.searchedAt = Date.now();
       k.file = await findRolloutFile(this.codexHome, threadId);
       if (!k.file) return null;

@@ -17,26 +17,26 @@ import { corpusAvailable, corpusFile, rolloutFiles } from '../../helpers/corpus'
     const dir = path.join(home, 'sessions', '2026', '11', '21');
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, path.basename(source));
-    const live = new LiveRolloutUsage(home);
+    const live = new LiveRolloutUsage(home, 60_000);
     assert.equal(await live.read(id), null, 'no file yet');
 
     const firstRecord = lines.findIndex((l) => l.includes('"token_usage_record"'));
     writeFileSync(file, `${lines.slice(0, firstRecord).join('\n')}\n`);
-    // Looked for again only after a pause (the file appears a moment after thread.started).
-    await new Promise((r) => setTimeout(r, 2100));
-    assert.equal(await live.read(id), null, 'the file, but no tokens yet');
+    assert.equal(await live.read(id), null, 'not looked for again before the pause is over (no directory walk per poll)');
+    const polling = new LiveRolloutUsage(home, 0);
+    assert.equal(await polling.read(id), null, 'the file, but no tokens yet');
     appendFileSync(file, `${lines[firstRecord]}\n`);
-    const first = await live.read(id);
+    const first = await polling.read(id);
     // The mock's first call: input 1011 (100 cached), output 20 (5 reasoning), by gpt-5.5.
     assert.deepEqual(first?.total, { input_tokens: 1011, cached_input_tokens: 100, output_tokens: 20, reasoning_output_tokens: 5 });
     assert.equal(first?.slices[0]?.model, 'gpt-5.5');
-    assert.equal(await live.read(id), first, 'unchanged file: not read again');
+    assert.equal(await polling.read(id), first, 'unchanged file: not read again');
 
     appendFileSync(file, `${lines.slice(firstRecord + 1).join('\n')}\n`);
-    const all = await live.read(id);
+    const all = await polling.read(id);
     assert.ok(all!.total!.input_tokens > 1011, 'later calls counted once the file grew');
     assert.deepEqual(all!.total, (await new LiveRolloutUsage(home).read(id))!.total, 'same as a fresh read of the whole file');
     rmSync(file);
-    assert.equal(await live.read(id), null, 'gone (archived): null until found again');
+    assert.equal(await polling.read(id), null, 'gone (archived): null until found again');
   });
 });
