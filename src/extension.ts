@@ -18,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const log = registerLog(context, () => keys.knownSecrets());
   tasks = new TaskManager(context.extensionUri, log, context.globalStorageUri.fsPath, (env) => keys.envFor(env));
-  const health = new HealthMonitor(log, keys);
+  const health = new HealthMonitor(log, keys, context.globalState);
   context.subscriptions.push(keys, tasks, health);
   registerHealthCommands(context, health, keys);
   registerTaskCommands(context, tasks);

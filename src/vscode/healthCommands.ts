@@ -57,8 +57,8 @@ async function signIn(health: HealthMonitor): Promise<void> {
   const codexPath = report.codex.found && report.version?.ok ? report.codex.path : null;
   const flags = codexPath ? await probeLoginFlags(codexPath, { ...process.env, ...readSettings().env }, 5000) : null;
   type Item = vscode.QuickPickItem & { method: SignInMethod };
-  const browser: Item = { method: 'browser', label: '$(globe) Sign in with ChatGPT', detail: 'Runs `codex login` in a terminal; a browser opens on this machine to finish.' };
-  const device: Item = { method: 'device', label: '$(device-mobile) Sign in with a device code', detail: 'Runs `codex login --device-auth`: open the link it prints on any device and enter the code.' };
+  const browser: Item = { method: 'browser', label: '$(globe) Sign in with ChatGPT', detail: 'Runs "codex login" in a terminal; a browser opens on this machine to finish.' };
+  const device: Item = { method: 'device', label: '$(device-mobile) Sign in with a device code', detail: 'Runs "codex login --device-auth": open the link it prints on any device and enter the code.' };
   const apiKey: Item = { method: 'api-key', label: '$(key) Use an API key', detail: 'Kept in VS Code\u2019s secret storage and given only to codex, as CODEX_API_KEY.' };
   if (verdict.remote) device.description = `recommended: ${verdict.reason}`;
   else browser.description = 'recommended';

@@ -23,6 +23,13 @@ export const ACTION_COMMANDS: Record<HealthAction, string> = {
   showReport: 'codexSessions.checkInstallation',
 };
 
+/**
+ * Remembers "Don't Show Again" for the sign-in notification: codex may authenticate in ways no check can see (a
+ * custom provider's own key variable), and such users should not be asked in every window.
+ */
+const MUTE_SIGN_IN_KEY = 'codexSessions.health.muteSignIn';
+const DONT_SHOW = "Don't Show Again";
+
 /** Per command (`--version`, `login status`), ms. */
 const CHECK_TIMEOUT_MS = 10_000;
 
@@ -44,6 +51,7 @@ export class HealthMonitor implements vscode.Disposable {
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly keys: ApiKeyStore,
+    private readonly memento: vscode.Memento,
   ) {
     this.item.name = 'Codex CLI';
     this.item.command = ACTION_COMMANDS.showReport;
@@ -60,7 +68,7 @@ export class HealthMonitor implements vscode.Disposable {
     );
   }
 
-  /** Runs the check (the newest call wins) and shows its result; never throws. */
+  /** Runs the check (the newest call wins) and shows its result; never throws (`checkInstallation` does not). */
   check(reason: string, notify = true): Promise<HealthReport> {
     const generation = ++this.generation;
     const run = (async () => {
@@ -70,7 +78,9 @@ export class HealthMonitor implements vscode.Disposable {
         configuredPath: s.path, env: { ...process.env, ...s.env }, extraEnv: s.env, platform: process.platform, homedir: os.homedir(),
         codexHome, hasStoredKey: !!(await this.keys.get()), timeoutMs: CHECK_TIMEOUT_MS,
       });
-      if (generation === this.generation) await this.show(report, reason, notify);
+      if (generation === this.generation) {
+        await this.show(report, reason, notify).catch((e: unknown) => this.log.error(`Showing the health check failed: ${String(e)}`));
+      }
       return report;
     })();
     this.latest = run;
@@ -97,11 +107,13 @@ export class HealthMonitor implements vscode.Disposable {
   /** One notification per state and window: a state the user has seen is not shown again until another came. */
   private notify(s: HealthSummary): void {
     if (!s.notification || this.notified.has(s.state)) return;
+    if (s.state === 'signedOut' && this.memento.get<boolean>(MUTE_SIGN_IN_KEY)) return;
     this.notified.add(s.state);
     const n = s.notification;
-    const labels = n.actions.map((a) => ACTION_LABELS[a]);
+    const labels = [...n.actions.map((a) => ACTION_LABELS[a]), ...(s.state === 'signedOut' ? [DONT_SHOW] : [])];
     const shown = n.severity === 'error' ? vscode.window.showErrorMessage(n.message, ...labels) : vscode.window.showWarningMessage(n.message, ...labels);
     void shown.then((picked) => {
+      if (picked === DONT_SHOW) return void this.memento.update(MUTE_SIGN_IN_KEY, true);
       const action = n.actions.find((a) => ACTION_LABELS[a] === picked);
       if (action) void vscode.commands.executeCommand(ACTION_COMMANDS[action]);
     });

@@ -173,6 +173,8 @@ describe('UI: first run, health check and sign-in', function () {
     changeSettings(server, { 'codexSessions.path': CODEX });
     const text = await statusMatching(/Codex 0\.169\.0/);
     assert.match(text, /sign in/, 'no credentials in this CODEX_HOME');
+    const note = await toast(/Codex is not signed in/);
+    assert.deepEqual(note.buttons, ['Sign In\u2026', 'Use an API Key\u2026', "Don't Show Again"]);
     await showCodexView();
     await welcome().filter({ hasText: 'Codex is not signed in' }).first().waitFor({ timeout: 30_000 });
     assert.deepEqual(await welcomeButtons(), ['Sign In\u2026', 'Use an API Key\u2026', 'Check Again']);
@@ -188,6 +190,17 @@ describe('UI: first run, health check and sign-in', function () {
     assert.match(report, /not signed in/);
     assert.ok(report.includes(path.join(home, 'codex-home')), 'CODEX_HOME is in the report');
     await wb.screenshot('health-report');
+
+    // code-server runs the workbench in a browser: the device code comes first, the browser sign-in second.
+    await wb.runCommand('Codex: Sign In\u2026');
+    const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
+    await poll('the sign-in methods', async () => (await rows.count()) === 3);
+    const items = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.match(items[0]!, /^Sign in with a device code ?recommended: VS Code is connected to a remote .*"codex login --device-auth"/);
+    assert.match(items[1]!, /^Sign in with ChatGPT ?Runs "codex login" in a terminal/);
+    assert.match(items[2]!, /^Use an API key ?Kept in VS Code.s secret storage .*CODEX_API_KEY/);
+    await wb.screenshot('health-sign-in');
+    await wb.page.keyboard.press('Escape');
   });
 
   it('"Use an API Key" stores the key; a task\'s codex sends it, and neither logs nor files on disk contain it', async () => {
