@@ -1,5 +1,8 @@
 import { classifyFailure } from '../core/failure';
+import type { PricingOverrides } from '../core/pricing';
 import { ThreadReducer } from '../core/threadReducer';
+import { totalTokens } from '../core/usage';
+import { liveBreakdown, type UsageBreakdown } from '../core/usageStatus';
 import type { FailureInfo, TaskHeader } from '../shared/protocol';
 import type { ThreadEvent, ThreadState } from '../shared/threadModel';
 import type { RunResult } from './codexRunner';
@@ -47,6 +50,10 @@ export class TaskSession {
   private readonly replay: boolean;
   /** The last run's result, once it finished. */
   lastResult: RunResult | null = null;
+  /** Prices for the cost estimate (the `codexSessions.pricing` setting); by default the built-in table only. */
+  pricing: () => PricingOverrides = () => ({});
+  /** The thread's usage from its rollout file, which codex updates after every model call (see setRolloutUsage). */
+  private fromRollout: UsageBreakdown | null = null;
 
   constructor(opts: TaskSessionOptions) {
     this.id = opts.id;
@@ -174,16 +181,39 @@ export class TaskSession {
   }
 
   /** What the panel header shows now. */
+  /**
+   * The rollout file's figure for this thread: codex 0.169's `exec --json` reports tokens only when a turn ends, the
+   * rollout file after every model call. Tells listeners (the panel header, the status bar) when it changed.
+   */
+  setRolloutUsage(b: UsageBreakdown | null): void {
+    if ((b ? totalTokens(b.usage) : -1) === (this.fromRollout ? totalTokens(this.fromRollout.usage) : -1)) return;
+    this.fromRollout = b;
+    this.emit(null);
+  }
+
+  /**
+   * The thread's usage so far, priced: the exec stream's figure, or the rollout file's when that is ahead (both count
+   * the same thread, so the larger is the later one). Null while neither has reported tokens.
+   */
+  usageBreakdown(): UsageBreakdown | null {
+    const s = this.state;
+    const stream = liveBreakdown(s.usage, s.meta.model ?? this.settings().model, this.pricing());
+    const file = this.fromRollout;
+    return file && (!stream || totalTokens(file.usage) >= totalTokens(stream.usage)) ? file : stream;
+  }
+
   header(extra: Partial<TaskHeader> = {}): TaskHeader {
     const s = this.state;
+    const usage = this.usageBreakdown();
     return {
       title: this.title,
       threadId: s.thread_id ?? this.resumeId ?? null,
       status: this.running ? 'running' : s.status === 'running' ? 'incomplete' : s.status,
       runningSince: this.runningSince,
       elapsedMs: this.elapsedMs,
-      usage: s.usage,
-      costUsd: null,
+      usage: usage?.usage ?? null,
+      // Only a full estimate: a figure with unpriced tokens would understate the cost.
+      costUsd: usage?.complete ? usage.usd : null,
       canFollowUp: !this.running && !this.headerExtra.player?.playing && !!(s.thread_id ?? this.resumeId),
       canStop: this.running,
       replay: this.replay,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SANDBOX_MODES, type SandboxMode } from '../core/execArgs';
+import { parsePricingOverrides, type PricingOverrides } from '../core/pricing';
 
 /** The settings under `codexSessions.*`, read fresh each time so changes apply without a reload. */
 export interface CodexSettings {
@@ -44,4 +45,9 @@ export function readSettings(scope?: vscode.Uri): CodexSettings {
     timeoutMs: seconds(c.get('timeoutSeconds')),
     idleTimeoutMs: seconds(c.get('idleTimeoutSeconds')),
   };
+}
+
+/** The `codexSessions.pricing` overrides (the valid entries of a partly invalid value). */
+export function readPricing(): PricingOverrides {
+  return parsePricingOverrides(vscode.workspace.getConfiguration('codexSessions').get('pricing')).value;
 }

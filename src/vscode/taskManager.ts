@@ -17,7 +17,7 @@ import { decideLink } from '../core/webviewRequest';
 import { readFile } from 'node:fs/promises';
 import type { ThreadEvent } from '../shared/threadModel';
 import { ReadOnlyDocuments } from './documents';
-import { readSettings } from './settings';
+import { readPricing, readSettings } from './settings';
 import { TASK_PANEL_TYPE, TaskPanel, type PanelHost } from './taskPanel';
 
 /** How a new task runs, beyond the settings (chosen in "New Task with Options…"). */
@@ -116,6 +116,7 @@ export class TaskManager implements PanelHost, vscode.Disposable {
     const id = `task-${Date.now().toString(36)}-${++counter}`;
     const task: StoredTask = { id, title: titleFromPrompt(prompt, 60) || 'Codex task', cwd: folder.fsPath, createdAt: Date.now(), overrides: { ...overrides }, runs: [] };
     const session = new TaskSession({ id, cwd: folder.fsPath, title: task.title, settings: this.settingsFor(folder, overrides), run: this.runner(task) });
+    session.pricing = readPricing;
     const panel = vscode.window.createWebviewPanel(TASK_PANEL_TYPE, session.title, vscode.ViewColumn.Active, { enableFindWidget: true });
     this.attach(session, new TaskPanel(panel, session, this));
     await this.send(session, prompt);
@@ -142,6 +143,7 @@ export class TaskManager implements PanelHost, vscode.Disposable {
 
   private async replayInto(webviewPanel: vscode.WebviewPanel, task: StoredTask): Promise<TaskSession> {
     const session = new TaskSession({ id: task.id, cwd: task.cwd, title: task.title, threadId: task.threadId, settings: this.settingsFor(vscode.Uri.file(task.cwd), task.overrides as TaskOverrides), run: this.runner(task), replay: !!task.replayPath });
+    session.pricing = readPricing;
     this.attach(session, new TaskPanel(webviewPanel, session, this));
     if (task.replayPath) {
       const file = task.replayPath;

@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
 import { localDay } from '../core/rolloutUsage';
 import { Throttle } from '../core/throttle';
-import { totalTokens } from '../core/usage';
-import { breakdownOf, breakdownOfSlices, liveBreakdown, statusText, statusTooltip, type StatusInput, type StatusScope, type UsageBreakdown } from '../core/usageStatus';
+import { breakdownOf, breakdownOfSlices, statusText, statusTooltip, type StatusInput, type StatusScope } from '../core/usageStatus';
 import { LiveRolloutUsage } from '../node/liveUsage';
 import type { TaskSession } from '../node/taskSession';
 import { COST_BASIS, usageReport } from '../node/usageReport';
-import { readSettings } from './settings';
 import type { TaskManager } from './taskManager';
 import type { UsageData } from './usageData';
 
@@ -41,8 +39,6 @@ export class UsageStatusBar implements vscode.Disposable {
   private text = '';
   private tooltip = '';
   private readonly live: LiveRolloutUsage;
-  /** Per running task: its usage from the rollout file, when that is ahead of what the exec stream reported. */
-  private readonly fromRollout = new Map<TaskSession, UsageBreakdown>();
   private poller: NodeJS.Timeout | undefined;
 
   constructor(
@@ -90,7 +86,6 @@ export class UsageStatusBar implements vscode.Disposable {
       if (running.has(s)) continue;
       unsubscribe();
       this.subscriptions.delete(s);
-      this.fromRollout.delete(s);
       setTimeout(() => void this.computeSummary(), AFTER_TASK_MS);
     }
     if (running.size && !this.poller) this.poller = setInterval(() => void this.pollRollouts(), LIVE_POLL_MS);
@@ -112,12 +107,8 @@ export class UsageStatusBar implements vscode.Disposable {
       if (!id) continue;
       const usage = await this.live.read(id).catch(() => null);
       if (!usage) continue;
-      const b = breakdownOfSlices(usage.slices, pricing);
-      const before = this.fromRollout.get(s);
-      if (!before || totalTokens(before.usage) !== totalTokens(b.usage)) {
-        this.fromRollout.set(s, b);
-        this.throttle.call();
-      }
+      // The session tells its listeners (this item, its panel) when the figure changed.
+      s.setRolloutUsage(breakdownOfSlices(usage.slices, pricing));
     }
   }
 
@@ -156,15 +147,11 @@ export class UsageStatusBar implements vscode.Disposable {
   private input(): StatusInput {
     const running = this.tasks.running();
     if (running.length) {
-      const pricing = this.data.pricing();
       return {
         kind: 'live',
         tasks: running.map((s) => {
-          const stream = liveBreakdown(s.state.usage, s.state.meta.model ?? readSettings(vscode.Uri.file(s.cwd)).model, pricing);
-          const file = this.fromRollout.get(s);
-          // The rollout file counts the same thread's tokens, by model, and sooner; the larger figure is the later one.
-          const breakdown = file && (!stream || totalTokens(file.usage) >= totalTokens(stream.usage)) ? file : stream;
-          return { title: s.title, breakdown };
+          // The same figure as the task panel's header (the exec stream's, or the rollout file's when ahead).
+          return { title: s.title, breakdown: s.usageBreakdown() };
         }),
       };
     }
