@@ -203,6 +203,8 @@ describe('UI: usage in the status bar and the usage report', function () {
     assert.ok((await item.loc.locator('.codicon-sync, .codicon-loading').count()) > 0, 'a spinning icon while running');
     const frame = await taskFrame('usage test');
     assert.match((await frame.locator('#header .status-text').textContent()) ?? '', /Running|Working/i, `the task still runs while the status shows ${live}`);
+    // The panel's header shows the same live figure, with its estimated cost.
+    await poll('the panel header to show the live tokens', async () => /1\.0k in · 20 out · ~\$0\.00\d/.test((await frame.locator('#header .usage').textContent()) ?? ''));
     await item.loc.hover();
     await wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'usage test' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await wb.screenshot('usage-status-live');
