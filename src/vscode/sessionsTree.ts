@@ -68,8 +68,8 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
   /** Re-reads the history: skeleton first, then metadata (from the cache where files did not change). */
   reload(): Promise<void> {
     if (this.loading) return this.loading;
-    this.loading = (async () => {
     this.loadedOnce = true;
+    this.loading = (async () => {
       const started = Date.now();
       const files = await this.index.scan();
       const known = new Map(this.index.sessions().map((s) => [s.path, s]));
@@ -91,9 +91,9 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
       await this.computeWorkspace();
       await this.index.save().catch((e: Error) => this.log.warn(`Could not save the session index: ${e.message}`));
       this.log.info(`History: ${this.rows.length} sessions in ${Date.now() - started} ms.`);
-      this.emitter.fire(undefined);
       const skipped = this.index.skipped();
       if (skipped.length) this.log.warn(`History: ${describeSkipped(skipped).tooltip}`);
+      this.emitter.fire(undefined);
     })().finally(() => (this.loading = null));
     return this.loading;
   }
@@ -119,7 +119,9 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
 
   private merge(files: SessionFile[]): SessionRow[] {
     const known = new Map(this.index.sessions().map((s) => [s.path, s]));
-    return files.map((f) => known.get(f.path) ?? f);
+    // Files that could not be read are listed once, in the "skipped" row, not as sessions that cannot be opened.
+    const skipped = new Set(this.index.skipped().map((e) => e.path));
+    return files.filter((f) => !skipped.has(f.path)).map((f) => known.get(f.path) ?? f);
   }
 
   private async computeWorkspace(): Promise<void> {
@@ -152,7 +154,6 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
   }
 
   getTreeItem(node: SessionNode): vscode.TreeItem {
-    if (node.kind === 'group') {
     if (node.kind === 'skipped') {
       const { label, tooltip } = describeSkipped(this.index.skipped());
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
@@ -162,6 +163,7 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
       item.contextValue = 'skippedFiles';
       return item;
     }
+    if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.label, node.key === 'today' || node.key === 'yesterday' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.description = `${node.sessions.length}`;
       item.id = `group:${node.key}`;
