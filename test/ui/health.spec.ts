@@ -169,6 +169,23 @@ describe('UI: first run, health check and sign-in', function () {
     await wb.screenshot('health-outdated');
   });
 
+  it('with a codex that crashes: the exact error, in the notification and the status bar tooltip', async () => {
+    const broken = path.join(home, 'broken-codex');
+    writeFileSync(broken, '#!/bin/sh\necho "dyld: Library not loaded: libssl.3.dylib (fake crash)" >&2\nexit 134\n');
+    chmodSync(broken, 0o755);
+    changeSettings(server, { 'codexSessions.path': broken });
+    await statusMatching(/Codex broken/);
+    const item = (await wb.statusBarItems()).find((i) => /Codex broken/.test(i.text))!;
+    assert.match(item.ariaLabel, /Library not loaded: libssl\.3\.dylib \(fake crash\)/);
+    const note = await toast(/does not work/);
+    assert.match(note.message, /broken-codex does not work: .*134[\s\S]*Library not loaded: libssl\.3\.dylib \(fake crash\)/);
+    assert.deepEqual(note.buttons, ['Set Path\u2026', 'Install with npm', 'Show Report']);
+    await showCodexView();
+    await welcome().filter({ hasText: 'was found but does not work' }).first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(await welcomeButtons(), ['Show Report', 'Set Path\u2026', 'Install with npm', 'Download a Release', 'Check Again']);
+    await wb.screenshot('health-broken');
+  });
+
   it('with the real codex: the status bar shows its version, and "Check Installation" reports it', async () => {
     changeSettings(server, { 'codexSessions.path': CODEX });
     const text = await statusMatching(/Codex 0\.169\.0/);
@@ -293,10 +310,12 @@ describe('UI: an untrusted workspace cannot start a task', function () {
   it('offers no "New Task", explains why in the Sessions view, and runs nothing', async () => {
     // The extension is active (its check ran): commands of ours are registered.
     await poll('the health check', async () => (await wb.statusBarItems()).some((i) => /Codex 0\.169\.0/.test(i.text)), 60_000);
-    await wb.runCommand('Codex: Show Log');
-
     const palette = wb.page.locator('.quick-input-widget .quick-input-box input');
-    await wb.page.keyboard.press('F1');
+    // F1 right after the workbench settles is sometimes swallowed: press again until the palette is open.
+    await poll('the command palette', async () => {
+      if (!(await palette.isVisible())) await wb.page.keyboard.press('F1');
+      return palette.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
+    }, 30_000);
     await palette.fill('>Codex: ');
     const labels = await poll('our commands in the palette', async () => {
       const l = (await wb.page.locator('.quick-input-widget .monaco-list-row .label-name').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
@@ -312,6 +331,7 @@ describe('UI: an untrusted workspace cannot start a task', function () {
     await welcome.filter({ hasText: 'This workspace is not trusted' }).first().waitFor({ timeout: 30_000 });
     const buttons = (await welcome.locator('.monaco-button').allInnerTexts()).map((b) => b.trim());
     assert.deepEqual(buttons, ['Manage Workspace Trust', 'Show All Sessions'], 'no New Task button in Restricted Mode');
+    await wb.runCommand('Codex: Show Log');
     await wb.screenshot('health-untrusted');
     assert.equal(model.requests.length, 0, 'codex never asked the model');
   });
