@@ -1,5 +1,6 @@
 import os from 'node:os';
 import * as vscode from 'vscode';
+import { redactSecrets } from '../core/redact';
 import { checkInstallation, type HealthReport } from '../node/health';
 import { formatHealthReport } from '../node/healthReport';
 import { ACTION_LABELS, summarizeHealth, type CliState, type HealthAction, type HealthSummary } from '../node/healthState';
@@ -94,7 +95,10 @@ export class HealthMonitor implements vscode.Disposable {
 
   private async show(report: HealthReport, reason: string, notify: boolean): Promise<void> {
     this.report = report;
-    const s = summarizeHealth(report);
+    // Errors are codex's own words (stderr of --version): mask secrets there as in the report and the log.
+    const raw = summarizeHealth(report);
+    const mask = (t: string): string => redactSecrets(t, this.keys.knownSecrets());
+    const s: HealthSummary = { ...raw, tooltip: mask(raw.tooltip), notification: raw.notification && { ...raw.notification, message: mask(raw.notification.message) } };
     const version = report.version?.ok ? report.version.version.raw : 'none';
     this.log.info(`Health check (${reason}): ${s.state}; codex ${report.codex.found ? report.codex.path : 'not found'}, version ${version}, sign-in ${report.auth.method}, CODEX_HOME ${report.codexHome.path}, remote ${vscode.env.remoteName ?? 'none'}; ${report.timings.total} ms`);
     this.item.text = s.statusText;

@@ -171,14 +171,14 @@ describe('UI: first run, health check and sign-in', function () {
 
   it('with a codex that crashes: the exact error, in the notification and the status bar tooltip', async () => {
     const broken = path.join(home, 'broken-codex');
-    writeFileSync(broken, '#!/bin/sh\necho "dyld: Library not loaded: libssl.3.dylib (fake crash)" >&2\nexit 134\n');
+    writeFileSync(broken, '#!/bin/sh\necho "dyld: Library not loaded: libssl.3.dylib (fake crash, key sk-abcdefghijklmnopqrstuv)" >&2\nexit 134\n');
     chmodSync(broken, 0o755);
     changeSettings(server, { 'codexSessions.path': broken });
     await statusMatching(/Codex broken/);
     const item = (await wb.statusBarItems()).find((i) => /Codex broken/.test(i.text))!;
-    assert.match(item.ariaLabel, /Library not loaded: libssl\.3\.dylib \(fake crash\)/);
+    assert.match(item.ariaLabel, /Library not loaded: libssl\.3\.dylib \(fake crash, key sk-\*\*\*\)/, 'secrets in codex\'s error are masked');
     const note = await toast(/does not work/);
-    assert.match(note.message, /broken-codex does not work: .*134[\s\S]*Library not loaded: libssl\.3\.dylib \(fake crash\)/);
+    assert.match(note.message, /broken-codex does not work: .*134[\s\S]*Library not loaded: libssl\.3\.dylib \(fake crash, key sk-\*\*\*\)/);
     assert.deepEqual(note.buttons, ['Set Path\u2026', 'Install with npm', 'Show Report']);
     await showCodexView();
     await welcome().filter({ hasText: 'was found but does not work' }).first().waitFor({ timeout: 30_000 });
