@@ -1,7 +1,7 @@
 // Builds the three bundles: the extension host (node, cjs, `vscode` external), the webview (browser) and the
 // command line (`dist/cli.js`). `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { chmod, copyFile, mkdir } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -30,8 +30,12 @@ const configs = [
   { ...common, entryPoints: ['src/webview/usage/main.ts'], outfile: 'dist/usage.js', platform: 'browser', format: 'iife', target: 'es2022' },
   {
     ...common,
-    entryPoints: ['src/cli.ts'],
-    outfile: 'dist/cli.js',
+    // Split: each subcommand's code is a chunk (dist/cli/) that `main` imports when that command runs, so
+    // `usage` never loads zod or the exec pipeline it does not need (startup was most of a warm `usage`).
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'cli/[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -47,6 +51,8 @@ async function copyCodicons() {
 }
 
 await copyCodicons();
+// Chunk names carry a hash: the folder is emptied so chunks of older builds do not pile up.
+await rm('dist/cli', { recursive: true, force: true });
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
 } else {

@@ -79,6 +79,9 @@ export function localTimeMs(localTime: string): number {
   return new Date(y, mo - 1, d, h, mi, s).getTime();
 }
 
+/** Default budget of a head read: recent CLIs put ~30 KB of instructions before the first prompt. */
+export const DEFAULT_HEAD_BYTES = 1024 * 1024;
+
 /**
  * Whether a head read can stop: the title is known, and the model too where the family records one (the oldest
  * families never name the model).

@@ -16,4 +16,14 @@ export interface CliIo {
 export const EXIT = { ok: 0, taskFailed: 1, usage: 2 } as const;
 
 /** Bad usage or unreadable input: reported in one sentence, exit code 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Whether `e` is a {@link UsageError}, told by name: commands are loaded with `import()`, and where modules are also
+ * loaded through `require` (the unit tests' loader) a command's `UsageError` can be another copy of the class.
+ */
+export function isUsageError(e: unknown): boolean {
+  return e instanceof Error && e.name === 'UsageError';
+}

@@ -2,12 +2,11 @@ import { close as fsClose, createReadStream, open as fsOpen, read as fsRead } fr
 import { stat } from 'node:fs/promises';
 import { RolloutParser } from '../core/rolloutParser';
 import { RolloutReplay, type RolloutReplayOptions } from '../core/rolloutReplay';
-import { headComplete, type RolloutSession } from '../core/rolloutSession';
+import { DEFAULT_HEAD_BYTES, headComplete, type RolloutSession } from '../core/rolloutSession';
 import type { ThreadReducer } from '../core/threadReducer';
 import type { ThreadState } from '../shared/threadModel';
 
-/** Default budget of a head read: recent CLIs put ~30 KB of instructions before the first prompt. */
-export const DEFAULT_HEAD_BYTES = 1024 * 1024;
+export { DEFAULT_HEAD_BYTES } from '../core/rolloutSession';
 
 const CHUNK = 64 * 1024;
 

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import type { SessionInfo } from './sessionFiles';
 import type { CachedUsage } from './sessionUsage';
 
@@ -12,7 +11,6 @@ import type { CachedUsage } from './sessionUsage';
  */
 export const INDEX_FORMAT = 2;
 
-const nullStr = z.string().nullable();
 const isCount = (v: unknown): boolean => typeof v === 'number' && v >= 0;
 const isUsage = (v: unknown): boolean => {
   if (v === null || typeof v !== 'object') return false;
@@ -25,60 +23,40 @@ const isSlice = (v: unknown): boolean => {
   return (s.model === null || typeof s.model === 'string') && typeof s.day === 'string' && isUsage(s.usage);
 };
 
-/**
- * A session's token usage (format 2), checked in place: a zod object schema would copy every slice of 10,000
- * sessions, which costs more than the rest of a warm start.
- */
-const wireCachedUsage = z.custom<CachedUsage>((v) => {
+/** A session's token usage (format 2). */
+function isCachedUsage(v: unknown): v is CachedUsage {
   if (v === null || typeof v !== 'object') return false;
   const u = v as Record<string, unknown>;
   return typeof u.zone === 'string' && (u.total === null || isUsage(u.total)) && Array.isArray(u.slices) && u.slices.every(isSlice) &&
     (u.last_activity === null || typeof u.last_activity === 'string');
-});
+}
 
-const wireSessionInfo = z.object({
-  path: z.string(),
-  id: z.string(),
-  local_time: z.string(),
-  archived: z.boolean(),
-  size: z.number(),
-  mtime_ms: z.number(),
-  started_at: nullStr,
-  cwd: nullStr,
-  cli_version: nullStr,
-  originator: nullStr,
-  source: z.enum(['cli', 'exec', 'ide', 'mcp', 'subagent', 'unknown']),
-  model: nullStr,
-  title: nullStr,
-  family: z.enum(['bare', 'state', 'envelope', 'unknown']),
-  complete: z.boolean(),
-  usage: wireCachedUsage.optional(),
-});
-
-const SOURCES = new Set<unknown>(wireSessionInfo.shape.source.options);
-const FAMILIES = new Set<unknown>(wireSessionInfo.shape.family.options);
-const FIELDS = Object.keys(wireSessionInfo.shape).length - 1; // all but the optional usage
+const SOURCES = new Set<unknown>(['cli', 'exec', 'ide', 'mcp', 'subagent', 'unknown'] satisfies SessionInfo['source'][]);
+const FAMILIES = new Set<unknown>(['bare', 'state', 'envelope', 'unknown'] satisfies SessionInfo['family'][]);
+/** The fields of a {@link SessionInfo}, all required but `usage`. */
+const KEYS = ['path', 'id', 'local_time', 'archived', 'size', 'mtime_ms', 'started_at', 'cwd', 'cli_version', 'originator', 'source', 'model', 'title', 'family', 'complete'] as const satisfies readonly (keyof SessionInfo)[];
 const isNullStr = (v: unknown): boolean => v === null || typeof v === 'string';
 
 /**
- * Whether a cache entry is a {@link SessionInfo} without usage, exactly as `wireSessionInfo` would accept it (same
- * fields, no others): checked by hand because zod copies every object it validates, which made loading 10,000
- * entries a third of a warm start. Entries it rejects (those with usage, or bad ones) go through zod.
+ * A cache entry as a {@link SessionInfo}, or null when it is not one. Checked by hand rather than with zod: a zod
+ * schema copies every object it validates (a third of a warm start at 10,000 sessions), and loading zod at all
+ * costs a warm `codex-sessions usage` more than reading its cache. Unknown fields are dropped, as a zod object would.
  */
-function plainEntry(v: unknown): v is SessionInfo {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+function sessionEntry(v: unknown): SessionInfo | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const e = v as Record<string, unknown>;
-  return typeof e.path === 'string' && typeof e.id === 'string' && typeof e.local_time === 'string' && typeof e.archived === 'boolean' &&
+  const ok = typeof e.path === 'string' && typeof e.id === 'string' && typeof e.local_time === 'string' && typeof e.archived === 'boolean' &&
     typeof e.size === 'number' && typeof e.mtime_ms === 'number' && isNullStr(e.started_at) && isNullStr(e.cwd) && isNullStr(e.cli_version) &&
     isNullStr(e.originator) && SOURCES.has(e.source) && isNullStr(e.model) && isNullStr(e.title) && FAMILIES.has(e.family) &&
-    typeof e.complete === 'boolean' && e.usage === undefined && Object.keys(e).length === FIELDS;
+    typeof e.complete === 'boolean' && (e.usage === undefined || isCachedUsage(e.usage));
+  if (!ok) return null;
+  const fields = Object.keys(e).length;
+  if (fields === KEYS.length + (e.usage === undefined ? 0 : 1)) return e as unknown as SessionInfo;
+  const out: Record<string, unknown> = {};
+  for (const k of KEYS) out[k] = e[k];
+  if (e.usage !== undefined) out.usage = e.usage;
+  return out as unknown as SessionInfo;
 }
-
-const wireCache = z.object({
-  format: z.literal(INDEX_FORMAT),
-  codex_home: z.string(),
-  sessions: z.array(z.unknown()),
-});
 
 /**
  * The CLI's cache file for a `CODEX_HOME`: `${XDG_CACHE_HOME:-~/.cache}/codex-sessions/index-<hash>.json` (one file
@@ -102,14 +80,12 @@ export async function loadSessionCache(file: string, codexHome: string): Promise
   } catch {
     return out;
   }
-  const p = wireCache.safeParse(raw);
-  if (!p.success || p.data.codex_home !== path.resolve(codexHome)) return out;
-  for (const s of p.data.sessions) {
-    if (plainEntry(s)) out.set(s.path, s);
-    else {
-      const e = wireSessionInfo.safeParse(s);
-      if (e.success) out.set(e.data.path, e.data);
-    }
+  if (typeof raw !== 'object' || raw === null) return out;
+  const c = raw as Record<string, unknown>;
+  if (c.format !== INDEX_FORMAT || c.codex_home !== path.resolve(codexHome) || !Array.isArray(c.sessions)) return out;
+  for (const s of c.sessions as unknown[]) {
+    const e = sessionEntry(s);
+    if (e) out.set(e.path, e);
   }
   return out;
 }

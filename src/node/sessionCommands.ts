@@ -8,9 +8,8 @@ import { formatTranscript } from '../core/transcript';
 import { EXIT, UsageError, type CliIo } from './cliIo';
 import { inFolder, PathCanonicalizer, platformPathOptions } from './pathIdentity';
 import { replayRollout } from './rolloutReader';
-import { defaultCacheFile } from './sessionCache';
-import { listSessionFiles, resolveCodexHome, sessionTimeMs, type SessionFile, type SessionInfo } from './sessionFiles';
-import { SessionIndex, type RefreshOptions } from './sessionIndex';
+import { listSessionFiles, resolveCodexHome, type SessionInfo } from './sessionFiles';
+import { cliEnv as env, localStamp, openIndex } from './sessionOpen';
 import { searchSessions } from './sessionSearch';
 
 /*
@@ -19,36 +18,6 @@ import { searchSessions } from './sessionSearch';
  */
 
 const HOME_OPTIONS = { 'codex-home': { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } } as const;
-
-function env(io: CliIo): Record<string, string | undefined> {
-  return io.env ?? process.env;
-}
-
-/**
- * The session index of `--codex-home` (or the default home), refreshed (with usage when asked), its cache under
- * `${XDG_CACHE_HOME:-~/.cache}/codex-sessions/` read and written unless `--no-cache`.
- */
-export async function openIndex(values: { 'codex-home'?: string; 'no-cache'?: boolean }, io: CliIo, refresh: RefreshOptions = {}): Promise<SessionIndex> {
-  const codexHome = path.resolve(io.cwd, resolveCodexHome(values['codex-home'], env(io)));
-  const cacheFile = values['no-cache'] ? null : defaultCacheFile(codexHome, env(io));
-  // A one-shot process: blocking file calls cost less, and nothing else waits on this event loop.
-  const index = new SessionIndex({ codexHome, cacheFile, io: 'sync' });
-  await index.refresh(refresh);
-  try {
-    await index.save();
-  } catch (e) {
-    io.stderr(`codex-sessions: could not write the index cache: ${(e as Error).message}\n`);
-  }
-  return index;
-}
-
-/** `2026-11-21 08:08` in this machine's time zone. */
-export function localStamp(s: SessionFile & { started_at?: string | null }): string {
-  const d = new Date(sessionTimeMs(s));
-  if (Number.isNaN(d.getTime())) return s.local_time.replace('T', ' ').slice(0, 16);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
 
 function listJson(s: SessionInfo): Record<string, unknown> {
   return { id: s.id, path: s.path, started_at: s.started_at, cwd: s.cwd, title: s.title, cli_version: s.cli_version, source: s.source };

@@ -1,8 +1,8 @@
 import { lstatSync, stat as fsStat, statSync, type Stats } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
-import { parseRolloutFileName } from '../core/rolloutSession';
-import { DEFAULT_HEAD_BYTES, readRolloutHead, type RolloutHead } from './rolloutReader';
+import { DEFAULT_HEAD_BYTES, parseRolloutFileName } from '../core/rolloutSession';
+import type { RolloutHead } from './rolloutReader';
 import { loadSessionCache, saveSessionCache } from './sessionCache';
 import { fsErrorReason, listSessionFiles, sessionTimeMs, type SessionFile, type SessionInfo, type SkippedEntry } from './sessionFiles';
 import { currentZone, readRolloutHeadAndUsage, readRolloutUsage, type CachedUsage } from './sessionUsage';
@@ -207,7 +207,7 @@ export class SessionIndex {
       if (usage) {
         counters.usageRead++;
         ({ head: { session: s, complete }, usage: fresh } = await this.readHeadAndUsage(file.path, st.size, counters));
-      } else ({ session: s, complete } = await readRolloutHead(file.path, { maxBytes: this.headBytes }));
+      } else ({ session: s, complete } = await (await import('./rolloutReader')).readRolloutHead(file.path, { maxBytes: this.headBytes }));
       this.set({
         ...file,
         started_at: s.started_at,

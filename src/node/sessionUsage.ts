@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
-import { RolloutParser } from '../core/rolloutParser';
+import type { RolloutParser } from '../core/rolloutParser';
 import { headComplete } from '../core/rolloutSession';
 import { RolloutUsageScanner, type SessionUsage } from '../core/rolloutUsage';
 import type { RolloutHead } from './rolloutReader';
@@ -120,11 +120,19 @@ export async function readRolloutUsage(file: string, opts: UsageReadOptions = {}
 }
 
 /**
+ * The head parser's class, loaded on first use: it brings zod and every record schema, which a warm index (all
+ * answered by its cache) never needs and which cost more to load than the rest of a warm `codex-sessions usage`.
+ */
+async function rolloutParser(): Promise<typeof RolloutParser> {
+  return (await import('../core/rolloutParser')).RolloutParser;
+}
+
+/**
  * A rollout's head (as `readRolloutHead` finds it, within `headBytes`) and its usage, from one read of the file:
  * what a cold index needs for a session it has never seen.
  */
 export async function readRolloutHeadAndUsage(file: string, headBytes: number, opts: UsageReadOptions = {}): Promise<{ head: RolloutHead; usage: CachedUsage }> {
-  const parser = new RolloutParser();
+  const parser = new (await rolloutParser())();
   let bytes = 0;
   let complete = false;
   const headLines = (buf: Uint8Array, start: number, end: number): boolean => {

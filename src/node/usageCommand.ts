@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parsePricingOverrides, type PricingOverrides } from '../core/pricing';
+import type { PricingOverrides } from '../core/priceBook';
 import { EXIT, UsageError, type CliIo } from './cliIo';
-import { localStamp, openIndex } from './sessionCommands';
+import { localStamp, openIndex } from './sessionOpen';
 import { usageReport, type UsageGrouping, type UsageReport, type UsageRow } from './usageReport';
 
 /*
@@ -30,7 +30,8 @@ async function loadPricing(file: string | undefined, io: CliIo): Promise<Pricing
   } catch (e) {
     throw new UsageError(`cannot read the prices in ${file}: ${(e as Error).message}`);
   }
-  const p = parsePricingOverrides(raw);
+  // zod (the setting's validation) is loaded only when there is a setting to check.
+  const p = (await import('../core/pricing')).parsePricingOverrides(raw);
   if (!p.ok) io.stderr(`codex-sessions: ${p.error}\n`);
   return p.value;
 }

@@ -1,4 +1,5 @@
-import { PRICES_CHECKED, PriceBook, missingPriceHint, type PricingOverrides } from '../core/pricing';
+import { PriceBook, missingPriceHint, type PricingOverrides } from '../core/priceBook';
+import { PRICES_CHECKED } from '../core/priceTable';
 import { localDay } from '../core/rolloutUsage';
 import { emptyUsage } from '../core/usage';
 import type { Usage } from '../shared/threadModel';

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import type { CliIo } from './cliIo';
+import { defaultCacheFile } from './sessionCache';
+import { resolveCodexHome, sessionTimeMs, type SessionFile } from './sessionFiles';
+import { SessionIndex, type RefreshOptions } from './sessionIndex';
+
+/*
+ * What `list`, `search` and `usage` share: the index of a CODEX_HOME, opened the command line's way. Kept apart from
+ * the commands so that `usage` loads none of the replay, search and rendering code it does not use.
+ */
+
+/** The environment the command line runs in (tests pass their own). */
+export function cliEnv(io: CliIo): Record<string, string | undefined> {
+  return io.env ?? process.env;
+}
+
+/**
+ * The session index of `--codex-home` (or the default home), refreshed (with usage when asked), its cache under
+ * `${XDG_CACHE_HOME:-~/.cache}/codex-sessions/` read and written unless `--no-cache`.
+ */
+export async function openIndex(values: { 'codex-home'?: string; 'no-cache'?: boolean }, io: CliIo, refresh: RefreshOptions = {}): Promise<SessionIndex> {
+  const codexHome = path.resolve(io.cwd, resolveCodexHome(values['codex-home'], cliEnv(io)));
+  const cacheFile = values['no-cache'] ? null : defaultCacheFile(codexHome, cliEnv(io));
+  // A one-shot process: blocking file calls cost less, and nothing else waits on this event loop.
+  const index = new SessionIndex({ codexHome, cacheFile, io: 'sync' });
+  await index.refresh(refresh);
+  try {
+    await index.save();
+  } catch (e) {
+    io.stderr(`codex-sessions: could not write the index cache: ${(e as Error).message}\n`);
+  }
+  return index;
+}
+
+/** `2026-11-21 08:08` in this machine's time zone. */
+export function localStamp(s: SessionFile & { started_at?: string | null }): string {
+  const d = new Date(sessionTimeMs(s));
+  if (Number.isNaN(d.getTime())) return s.local_time.replace('T', ' ').slice(0, 16);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
