@@ -13,7 +13,7 @@ const NPM_INSTALL = 'npm install -g @openai/codex';
 
 /**
  * A terminal the user watches (install, update, sign-in), and a fresh health check once its process ends or it is
- * closed. `command` is typed into the user's shell; `shellArgs` runs a program directly, without a shell.
+ * closed. `command` is typed into the user's shell; `program` with `args` runs directly, without a shell.
  */
 function runInTerminal(health: HealthMonitor, name: string, how: { command: string } | { program: string; args: string[] }): void {
   const env = readSettings().env;
@@ -30,7 +30,7 @@ function runInTerminal(health: HealthMonitor, name: string, how: { command: stri
   };
   const closed = vscode.window.onDidCloseTerminal((t) => t === terminal && recheck());
   // A program run as the terminal's process ends without closing it: exitStatus says so.
-  if ('program' in how) timer = setInterval(() => terminal.exitStatus && recheck(), 2000);
+  if ('program' in how) timer = setInterval(() => terminal.exitStatus && recheck(), 2000).unref();
 }
 
 /**
