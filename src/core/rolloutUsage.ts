@@ -67,6 +67,8 @@ export class RolloutUsageScanner {
   private readonly dayOf: (ms: number) => string;
   private readonly slices = new Map<string, UsageSlice>();
   private carry: Uint8Array | null = null;
+  /** Set while the last line, which had no line break, is read. */
+  private unterminated = false;
   private skipping = false;
   private metaSeen = false;
   private model: string | null = null;
@@ -136,8 +138,10 @@ export class RolloutUsageScanner {
     // Once the file has token_count records, 0.169's token_usage_record duplicates them and is not read.
     if (kind === 'token_usage_record' && this.totals.usesTokenCount) return;
     if (kind === 'token_count') {
-      // The hot path: read in place; parsed only when the line is not of the usual shape.
-      const fast = tokenCountAt(buf, start, end);
+      // The hot path: read in place; parsed only when the line is not of the usual shape, and for the last line of a
+      // file without a line break, which a crash may have cut anywhere: the replay skips it when it is malformed, and
+      // so must the count.
+      const fast = this.unterminated ? null : tokenCountAt(buf, start, end);
       if (fast) {
         if (!fast.total && !fast.last) return;
         return this.record('token_count', { info: { total_token_usage: fast.total, last_token_usage: fast.last } }, envelopeTimestamp(buf, start, end), '');
@@ -221,6 +225,7 @@ export class RolloutUsageScanner {
 
   /** Ends the file (a last line without a line break counts); returns what it spent. */
   end(): SessionUsage {
+    this.unterminated = true;
     if (this.carry && !this.skipping) this.joined(new Uint8Array(0));
     this.carry = null;
     const slices: UsageSlice[] = [];

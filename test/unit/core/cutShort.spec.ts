@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CUT_SHORT, ExecPipeline } from '../../../src/core/execPipeline';
 import { RolloutReplay } from '../../../src/core/rolloutReplay';
+import { RolloutUsageScanner } from '../../../src/core/rolloutUsage';
 import { ThreadReducer } from '../../../src/core/threadReducer';
 import { readRolloutHead, replayRollout } from '../../../src/node/rolloutReader';
 import type { ThreadEvent, ThreadItem, ThreadState } from '../../../src/shared/threadModel';
@@ -190,6 +191,10 @@ function isJson(text: string): boolean {
           writeFileSync(file, cut);
           s = (await replayRollout(file, new ThreadReducer())).state;
           await readRolloutHead(file); // the index's read of the same file opens it too
+          // The index counts a file's usage with a byte-level scanner: it must count what the replay shows.
+          const scanner = new RolloutUsageScanner();
+          scanner.write(cut);
+          assert.deepEqual(scanner.end().total, s.usage, `${where}: the index's usage differs from the replay's`);
         } else {
           const p = pipeline(src.kind);
           feed(p, cut, rnd);

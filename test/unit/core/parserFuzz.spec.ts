@@ -1,5 +1,5 @@
 // Property-based fuzzing of the two data paths, bytes → lines → parser → reducer: `codex exec` output (every family)
-// and rollout replay. Over 100,000 generated lines and streams per run: no exception escapes, no case takes long,
+// and rollout replay (and the index's byte-level usage scanner of rollouts). Over 100,000 generated lines and streams per run: no exception escapes, no case takes long,
 // the heap does not grow, and valid items interleaved with garbage all come out exactly as without it.
 // FUZZ_SEED reproduces a run (the seed is printed on failure); FUZZ_SCALE multiplies the number of cases.
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { ExecPipeline } from '../../../src/core/execPipeline';
 import { ExecStreamParser } from '../../../src/core/execParser';
 import { RolloutParser } from '../../../src/core/rolloutParser';
 import { RolloutReplay } from '../../../src/core/rolloutReplay';
+import { RolloutUsageScanner } from '../../../src/core/rolloutUsage';
 import { ThreadReducer } from '../../../src/core/threadReducer';
 import type { McpToolCallItem, ThreadState } from '../../../src/shared/threadModel';
 import { corpusRollouts } from '../../helpers/codexHome';
@@ -64,6 +65,13 @@ function check<T>(property: fc.IProperty<T>, runs: number): void {
 }
 
 type Kind = 'exec' | 'rollout';
+
+/** The usage scanner (the index's byte-level reader of whole rollouts) over the same chunks: its total. */
+function usageOf(chunks: Uint8Array[]): unknown {
+  const scanner = new RolloutUsageScanner();
+  for (const c of chunks) scanner.write(c);
+  return scanner.end().total;
+}
 
 function run(kind: Kind, chunks: Uint8Array[]): ThreadState {
   if (kind === 'exec') {
@@ -184,13 +192,16 @@ interface Base {
   kind: Kind;
   lines: string[];
   clean: ThreadState;
+  /** For rollouts: the usage scanner's total of the clean file. */
+  usage?: unknown;
 }
 
 function bases(): Base[] {
   const out: Base[] = [];
   const add = (name: string, kind: Kind, text: string): void => {
     const lines = text.split('\n').filter((l) => l.trim() !== '');
-    out.push({ name, kind, lines, clean: run(kind, [enc.encode(`${lines.join('\n')}\n`)]) });
+    const bytes = enc.encode(`${lines.join('\n')}\n`);
+    out.push({ name, kind, lines, clean: run(kind, [bytes]), ...(kind === 'rollout' ? { usage: usageOf([bytes]) } : {}) });
   };
   for (const [v, f] of [['0.169.0', 'exec.jsonl'], ['0.100.0', 'exec-resume.jsonl'], ['0.45.0', 'exec.jsonl'], ['0.42.0', 'exec.jsonl'], ['0.42.0', 'exec-legacy-json.jsonl'], ['0.20.0', 'exec.jsonl'], ['0.1.2505291658', 'proto.jsonl'], ['0.169.0', 'exec-error.jsonl']] as const) {
     add(`${v} ${f}`, 'exec', readFileSync(corpusFile(v, f), 'utf8'));
@@ -249,7 +260,12 @@ function bases(): Base[] {
           const parts: Uint8Array[] = [];
           lines.forEach((l, i) => parts.push(l, enc.encode(crlf[i] ? '\r\n' : '\n')));
           const bytes = Buffer.concat(parts);
-          const s = timed(() => run(base.kind, cut(bytes, cuts)));
+          const chunks = cut(bytes, cuts);
+          const s = timed(() => run(base.kind, chunks));
+          // The scanner reads token counts in place without validating the whole line (its hot path), so a damaged
+          // copy of a usage record in mid-file counts there but not in a replay: such garbage is left out of this check.
+          const usageLike = junk.some(([, g]) => /token_count|token_usage_record|session_meta/.test(dec.decode(g)));
+          if (base.kind === 'rollout' && !usageLike) assert.deepEqual(timed(() => usageOf(chunks)), base.usage, `${base.name}: the usage scanner's total changed`);
           stats.lines += lines.length;
           stats.streams++;
           stats.bytes += bytes.length;
@@ -289,6 +305,7 @@ function bases(): Base[] {
       fc.property(fc.array(rolloutRecord, { minLength: 1, maxLength: 120 }), (records) => {
         const text = records.map((e) => JSON.stringify(e)).join('\n');
         const s = timed(() => run('rollout', [enc.encode(text)]));
+        timed(() => usageOf([enc.encode(text)]));
         stats.lines += records.length;
         stats.streams++;
         stats.bytes += text.length;
@@ -307,6 +324,7 @@ function bases(): Base[] {
       fc.property(noisy, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 20 }), fc.constantFrom<Kind>('exec', 'rollout'), (pieces, cuts, kind) => {
         const bytes = Buffer.concat(pieces);
         const s = timed(() => run(kind, cut(bytes, cuts)));
+        if (kind === 'rollout') timed(() => usageOf(cut(bytes, cuts)));
         stats.lines += bytes.filter((x) => x === 10).length + 1;
         stats.streams++;
         stats.bytes += bytes.length;
