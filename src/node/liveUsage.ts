@@ -24,8 +24,9 @@ export class LiveRolloutUsage {
   private readonly known = new Map<string, Known>();
 
   /** `searchEveryMs`: how often a thread whose file is not there yet is looked for again. */
+  /** `codexHome`: the folder, or a function that gives the current one (the setting can change). */
   constructor(
-    private readonly codexHome: string,
+    private readonly codexHome: string | (() => string),
     private readonly searchEveryMs = SEARCH_EVERY_MS,
   ) {}
 
@@ -36,7 +37,7 @@ export class LiveRolloutUsage {
     if (!k.file) {
       if (Date.now() - k.searchedAt < this.searchEveryMs) return null;
       k.searchedAt = Date.now();
-      k.file = await findRolloutFile(this.codexHome, threadId);
+      k.file = await findRolloutFile(typeof this.codexHome === 'string' ? this.codexHome : this.codexHome(), threadId);
       if (!k.file) return null;
     }
     try {

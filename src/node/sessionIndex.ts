@@ -148,7 +148,7 @@ export class SessionIndex {
   private readonly headBytes: number;
   private readonly concurrency: number;
 
-  constructor(private readonly opts: SessionIndexOptions) {
+  constructor(private opts: SessionIndexOptions) {
     this.headBytes = opts.headBytes ?? DEFAULT_HEAD_BYTES;
     this.concurrency = opts.concurrency ?? 32;
   }
@@ -156,6 +156,21 @@ export class SessionIndex {
   /** The `CODEX_HOME` indexed. */
   get codexHome(): string {
     return this.opts.codexHome;
+  }
+
+  /**
+   * Points the index at another `CODEX_HOME` (the setting changed): what it knew is dropped once the running refresh
+   * is done; the next refresh reads the new home (and its part of the cache file, if any).
+   */
+  setCodexHome(codexHome: string): Promise<void> {
+    return this.serial(async () => {
+      if (codexHome === this.opts.codexHome) return;
+      this.opts = { ...this.opts, codexHome };
+      this.byPath.clear();
+      this.skippedByPath.clear();
+      this.cacheLoaded = false;
+      this.dirty = false;
+    });
   }
 
   /** The skeleton: every rollout file, newest first, from directory listings only (what cannot be used: to `skipped`). */

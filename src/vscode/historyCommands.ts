@@ -22,13 +22,18 @@ function rowOf(arg: unknown): SessionRow | undefined {
 /** Registers the Sessions tree, its file watcher and the history commands. */
 export function registerHistory(context: vscode.ExtensionContext, tasks: TaskManager): SessionsTree {
   const config = vscode.workspace.getConfiguration('codexSessions');
-  const codexHome = resolveCodexHome(config.get<string>('codexHome') || undefined);
-  const index = new SessionIndex({ codexHome, cacheFile: path.join(context.globalStorageUri.fsPath, 'session-index.json') });
+  const homeSetting = (): string => resolveCodexHome(vscode.workspace.getConfiguration('codexSessions').get<string>('codexHome') || undefined);
+  const index = new SessionIndex({ codexHome: homeSetting(), cacheFile: path.join(context.globalStorageUri.fsPath, 'session-index.json') });
   const workspaceOnly = (vscode.workspace.workspaceFolders?.length ?? 0) > 0 && config.get<boolean>('history.workspaceOnly', true);
   const tree = new SessionsTree(index, () => tasks.running(), tasks.log, workspaceOnly);
   const view = vscode.window.createTreeView(SESSIONS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
-  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(codexHome), '{sessions,archived_sessions}/**/*.jsonl'));
   const onFile = (uri: vscode.Uri): void => tree.changed([uri.fsPath]);
+  /** Watches the rollout files of the current CODEX_HOME (replaced when the setting changes). */
+  const watch = (home: string): vscode.Disposable => {
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(home), '{sessions,archived_sessions}/**/*.jsonl'));
+    return vscode.Disposable.from(w, w.onDidCreate(onFile), w.onDidChange(onFile), w.onDidDelete(onFile));
+  };
+  let watcher = watch(index.codexHome);
 
   const open = async (arg: unknown): Promise<void> => {
     const row = rowOf(arg) ?? (await pickSession(tree, 'Open which session?'));
@@ -38,10 +43,15 @@ export function registerHistory(context: vscode.ExtensionContext, tasks: TaskMan
   context.subscriptions.push(
     tree,
     view,
-    watcher,
-    watcher.onDidCreate(onFile),
-    watcher.onDidChange(onFile),
-    watcher.onDidDelete(onFile),
+    { dispose: () => watcher.dispose() },
+    // A new CODEX_HOME applies without a reload: the index, the watcher and the tree move to it.
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (!e.affectsConfiguration('codexSessions.codexHome') || homeSetting() === index.codexHome) return;
+      await index.setCodexHome(homeSetting());
+      watcher.dispose();
+      watcher = watch(index.codexHome);
+      tree.reload();
+    }),
     tasks.onDidChange(() => tree.runningChanged()),
     vscode.commands.registerCommand('codexSessions.refreshSessions', () => tree.reload()),
     vscode.commands.registerCommand('codexSessions.showAllSessions', () => tree.setWorkspaceOnly(false)),
@@ -74,7 +84,7 @@ export function registerHistory(context: vscode.ExtensionContext, tasks: TaskMan
     vscode.commands.registerCommand('codexSessions.archiveSession', async (arg: unknown) => {
       const row = rowOf(arg);
       if (!row || row.archived) return;
-      const target = path.join(codexHome, 'archived_sessions', path.basename(row.path));
+      const target = path.join(index.codexHome, 'archived_sessions', path.basename(row.path));
       await mkdir(path.dirname(target), { recursive: true });
       await rename(row.path, target);
       tree.changed([row.path, target]);

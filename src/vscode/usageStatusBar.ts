@@ -45,7 +45,7 @@ export class UsageStatusBar implements vscode.Disposable {
     private readonly tasks: TaskManager,
     private readonly data: UsageData,
   ) {
-    this.live = new LiveRolloutUsage(data.index.codexHome);
+    this.live = new LiveRolloutUsage(() => data.index.codexHome);
     this.item = vscode.window.createStatusBarItem('codexSessions.usage', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Codex Usage';
     this.item.command = 'codexSessions.showUsageReport';
@@ -54,7 +54,7 @@ export class UsageStatusBar implements vscode.Disposable {
       tasks.onDidChange(() => this.tasksChanged()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('codexSessions.statusBar.enabled')) this.applyVisibility();
-        if (e.affectsConfiguration('codexSessions.statusBarScope') || e.affectsConfiguration('codexSessions.pricing')) void this.computeSummary();
+        if (['statusBarScope', 'pricing', 'codexHome'].some((k) => e.affectsConfiguration(`codexSessions.${k}`))) void this.computeSummary();
       }),
       vscode.window.onDidChangeWindowState((w) => {
         if (w.focused && Date.now() - this.lastFocusRefresh > FOCUS_MIN_MS) void this.computeSummary();

@@ -77,6 +77,8 @@ export interface CodeServer {
   extensionErrors(extensionId?: string): string[];
   /** Copies the captured output and the user data dir's logs to `dir`, for a failed test. */
   saveLogs(dir: string): void;
+  /** Changes settings while it runs: rewrites User and Machine settings.json (as started) with `changes`. */
+  changeSettings(changes: Record<string, unknown>): void;
   /** Kills code-server's whole process tree and removes the temp folders. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -281,6 +283,13 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       writeFileSync(path.join(dir, 'code-server.log'), out);
       const logsDir = path.join(userDataDir, 'logs');
       if (existsSync(logsDir)) cpSync(logsDir, path.join(dir, 'logs'), { recursive: true });
+    },
+    changeSettings(changes: Record<string, unknown>) {
+      for (const scope of ['User', 'Machine']) {
+        const file = path.join(userDataDir, scope, 'settings.json');
+        const now = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        writeFileSync(file, JSON.stringify({ ...now, ...changes }, null, 2));
+      }
     },
     stop,
   };

@@ -29,14 +29,6 @@ function filesContaining(dir: string, needle: string): string[] {
   return out;
 }
 
-/** Rewrites the settings code-server reads (User and Machine, as startCodeServer writes them) with `changes`. */
-function changeSettings(server: CodeServer, changes: Record<string, unknown>): void {
-  for (const scope of ['User', 'Machine']) {
-    const file = path.join(server.userDataDir, scope, 'settings.json');
-    const now = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    writeFileSync(file, JSON.stringify({ ...now, ...changes }, null, 2));
-  }
-}
 
 function failureEvidence(getWb: () => Workbench | undefined, getServer: () => CodeServer | undefined) {
   return async function (this: Mocha.Context): Promise<void> {
@@ -158,7 +150,7 @@ describe('UI: first run, health check and sign-in', function () {
     const fake = path.join(home, 'old-codex');
     writeFileSync(fake, '#!/bin/sh\necho "codex-cli 0.10.0"\n');
     chmodSync(fake, 0o755);
-    changeSettings(server, { 'codexSessions.path': fake });
+    server.changeSettings({ 'codexSessions.path': fake });
     assert.match(await statusMatching(/Codex 0\.10\.0/), /warning|Codex 0\.10\.0/);
     const note = await toast(/0\.10\.0/);
     assert.match(note.message, /older than 0\.20\.0[\s\S]*Update codex/);
@@ -173,7 +165,7 @@ describe('UI: first run, health check and sign-in', function () {
     const broken = path.join(home, 'broken-codex');
     writeFileSync(broken, '#!/bin/sh\necho "dyld: Library not loaded: libssl.3.dylib (fake crash, key sk-abcdefghijklmnopqrstuv)" >&2\nexit 134\n');
     chmodSync(broken, 0o755);
-    changeSettings(server, { 'codexSessions.path': broken });
+    server.changeSettings({ 'codexSessions.path': broken });
     await statusMatching(/Codex broken/);
     const item = (await wb.statusBarItems()).find((i) => /Codex broken/.test(i.text))!;
     assert.match(item.ariaLabel, /Library not loaded: libssl\.3\.dylib \(fake crash, key sk-\*\*\*\)/, 'secrets in codex\'s error are masked');
@@ -187,7 +179,7 @@ describe('UI: first run, health check and sign-in', function () {
   });
 
   it('with the real codex: the status bar shows its version, and "Check Installation" reports it', async () => {
-    changeSettings(server, { 'codexSessions.path': CODEX });
+    server.changeSettings({ 'codexSessions.path': CODEX });
     const text = await statusMatching(/Codex 0\.169\.0/);
     assert.match(text, /sign in/, 'no credentials in this CODEX_HOME');
     const note = await toast(/Codex is not signed in/);

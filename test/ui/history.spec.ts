@@ -1,11 +1,11 @@
 // The Sessions tree and replays in real VS Code (code-server), on a CODEX_HOME prepared from the version corpus,
 // with the real codex binary and a fake model for the resume.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { corpusFile } from '../helpers/corpus';
+import { corpusFile, rolloutFiles } from '../helpers/corpus';
 import { assistantMessage, codexProviderArgs, startFakeModelServer, type FakeModelServer } from '../integration/fakeModelServer';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { poll, RESULTS_DIR, Workbench } from './workbench';
@@ -134,5 +134,20 @@ describe('UI: browse, search, replay and resume past sessions', function () {
     await poll('the resumed answer', async () => (await panel.locator('#thread').innerText()).includes('Resumed: I remember notes.txt.'), 60_000);
     assert.ok(model.requests.some((r) => JSON.stringify(r.body).includes('Create notes.txt in the workspace')), 'codex resumed the recorded thread');
     await wb.screenshot('history-resumed');
+  });
+
+  it('follows a new codexHome setting without a reload', async () => {
+    // Another CODEX_HOME with one session, its prompt renamed so it cannot be confused with the corpus's.
+    const other = path.join(home, 'other-codex-home');
+    const day = path.join(other, 'sessions', '2026', '11', '20');
+    mkdirSync(day, { recursive: true });
+    const source = rolloutFiles(corpusFile('0.169.0', 'sessions'))[0]!;
+    writeFileSync(path.join(day, path.basename(source)), readFileSync(source, 'utf8').replaceAll('Create notes.txt in the workspace', 'Moved home marker'));
+    server.changeSettings({ 'codexSessions.codexHome': other });
+    await poll('the tree to show the other home', async () => {
+      const labels = await treeLabels();
+      return labels.some((l) => l.startsWith('Moved home marker')) && !labels.some((l) => l.startsWith('Create notes.txt'));
+    }, 30_000);
+    await wb.screenshot('history-other-codex-home');
   });
 });

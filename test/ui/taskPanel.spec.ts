@@ -204,7 +204,8 @@ describe('UI: Codex tasks in the task panel', function () {
     await input.fill('selection test: explain these lines');
     await poll('the typed prompt to be offered', async () => (await wb.page.locator('.quick-input-widget .monaco-list-row').first().textContent())?.includes('selection test'));
     await input.press('Enter');
-    const frame = await wb.webviewFrame(async (f) => ((await f.locator('#thread').textContent().catch(() => '')) ?? '').includes('Selection received'), 60_000);
+    // Counted first: textContent() on a frame without the element would wait for it.
+    const frame = await wb.webviewFrame(async (f) => (await f.locator('#thread').count()) > 0 && ((await f.locator('#thread').textContent()) ?? '').includes('Selection received'), 60_000);
     await status(frame, /Done/);
     const { prompt } = promptAndStep(model.requests.slice(before).find((r) => promptAndStep(r).prompt.includes('selection test'))!);
     assert.match(prompt, /Context: sel\.ts \(lines 1-2\)\n```typescript\nconst alpha = 1;\nconst beta = 2;\n```\n\n## My request for Codex:\nselection test: explain these lines/);
