@@ -64,16 +64,22 @@ export interface UsageReport {
 /** The label that goes with every cost figure. */
 export const COST_BASIS = 'API-equivalent estimate at list prices (ChatGPT plans are not billed per token)';
 
+/**
+ * One row's running sums. Kept small (thousands of rows by session): the few models in an array, unpriced tokens only
+ * once there are some, and sessions counted rather than collected: {@link usageReport} hands every accumulator each
+ * session's slices one after another, so a session is new exactly when it differs from the last one taken.
+ */
 interface Acc {
   /** Counted in place (thousands of slices: no object per addition). */
   usage: Usage;
   usd: number;
-  unpriced: Map<string | null, Usage>;
-  sessions: Set<string>;
-  models: Set<string>;
+  unpriced: Map<string | null, Usage> | null;
+  sessions: number;
+  lastSession: string | null;
+  models: string[];
 }
 
-const newAcc = (): Acc => ({ usage: emptyUsage(), usd: 0, unpriced: new Map(), sessions: new Set(), models: new Set() });
+const newAcc = (): Acc => ({ usage: emptyUsage(), usd: 0, unpriced: null, sessions: 0, lastSession: null, models: [] });
 
 function addInto(into: Usage, u: Usage): void {
   into.input_tokens += u.input_tokens;
@@ -84,10 +90,14 @@ function addInto(into: Usage, u: Usage): void {
 
 function take(acc: Acc, usage: Usage, model: string | null, usd: number | null, session: string): void {
   addInto(acc.usage, usage);
-  acc.sessions.add(session);
-  if (model) acc.models.add(model);
+  if (acc.lastSession !== session) {
+    acc.lastSession = session;
+    acc.sessions++;
+  }
+  if (model && !acc.models.includes(model)) acc.models.push(model);
   if (usd !== null) acc.usd += usd;
   else {
+    acc.unpriced ??= new Map();
     let u = acc.unpriced.get(model);
     if (!u) acc.unpriced.set(model, (u = emptyUsage()));
     addInto(u, usage);
@@ -95,8 +105,9 @@ function take(acc: Acc, usage: Usage, model: string | null, usd: number | null, 
 }
 
 function figures(acc: Acc): UsageFigures {
+  if (!acc.unpriced) return { ...acc.usage, cost_usd: acc.usd };
   const unpriced = [...acc.unpriced.keys()].map((model) => ({ model, hint: missingPriceHint(model) }));
-  return { ...acc.usage, cost_usd: unpriced.length ? null : acc.usd, ...(unpriced.length ? { unpriced } : {}) };
+  return { ...acc.usage, cost_usd: null, unpriced };
 }
 
 /**
@@ -132,19 +143,19 @@ export function usageReport(sessions: readonly SessionInfo[], opts: UsageReportO
   }
   const rows: UsageRow[] = [];
   for (const [key, g] of groups) {
-    if (by === 'day') rows.push({ day: key, ...figures(g), sessions: g.sessions.size, models: [...g.models].sort() });
+    if (by === 'day') rows.push({ day: key, ...figures(g), sessions: g.sessions, models: [...g.models].sort() });
     else if (by === 'model') {
       const model = key === '' ? null : key;
-      rows.push({ model, price_model: model ? (book.resolve(model)?.model ?? null) : null, ...figures(g), sessions: g.sessions.size });
+      rows.push({ model, price_model: model ? (book.resolve(model)?.model ?? null) : null, ...figures(g), sessions: g.sessions });
     } else {
       const s = info.get(key)!;
       rows.push({ session_id: s.id, path: s.path, archived: s.archived, started_at: s.started_at, title: s.title, models: [...g.models], ...figures(g), last_activity: s.usage?.last_activity ?? null });
     }
   }
   sortRows(rows, by, info);
-  const unpriced = [...total.unpriced].map(([model, u]) => ({ model, hint: missingPriceHint(model), input_tokens: u.input_tokens, output_tokens: u.output_tokens }));
+  const unpriced = [...(total.unpriced ?? [])].map(([model, u]) => ({ model, hint: missingPriceHint(model), input_tokens: u.input_tokens, output_tokens: u.output_tokens }));
   return {
-    totals: { ...total.usage, cost_usd: total.usd, cost_complete: unpriced.length === 0, unpriced, sessions: total.sessions.size, sessions_without_usage: withoutUsage },
+    totals: { ...total.usage, cost_usd: total.usd, cost_complete: unpriced.length === 0, unpriced, sessions: total.sessions, sessions_without_usage: withoutUsage },
     by,
     rows,
     cost_basis: COST_BASIS,
