@@ -1,7 +1,7 @@
 // Builds the three bundles: the extension host (node, cjs, `vscode` external), the webview (browser) and the
 // command line (`dist/cli.js`). `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -50,12 +50,21 @@ async function copyCodicons() {
   for (const f of ['codicon.css', 'codicon.ttf']) await copyFile(`node_modules/@vscode/codicons/dist/${f}`, `dist/${f}`);
 }
 
+/**
+ * Chunk names carry a hash: those no build output names any more are deleted afterwards (not before, so that a
+ * command line started during the build still finds its chunks).
+ */
+async function removeStaleChunks(results) {
+  const fresh = new Set(results.flatMap((r) => Object.keys(r.metafile.outputs)));
+  const files = await readdir('dist/cli').catch(() => []);
+  await Promise.all(files.filter((f) => !fresh.has(`dist/cli/${f}`)).map((f) => rm(`dist/cli/${f}`, { force: true })));
+}
+
 await copyCodicons();
-// Chunk names carry a hash: the folder is emptied so chunks of older builds do not pile up.
-await rm('dist/cli', { recursive: true, force: true });
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
 } else {
-  await Promise.all(configs.map((c) => esbuild.build(c)));
+  const results = await Promise.all(configs.map((c) => esbuild.build({ ...c, metafile: true })));
   await chmod('dist/cli.js', 0o755);
+  await removeStaleChunks(results);
 }
