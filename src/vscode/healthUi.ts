@@ -123,12 +123,13 @@ export class HealthMonitor implements vscode.Disposable {
     });
   }
 
-  /** "Codex: Check Installation": a fresh check, and its report (secrets masked) in a read-only markdown document. */
+  /** "Codex: Check Installation": a fresh check, and its report (secrets masked) as a rendered markdown document. */
   async showReport(): Promise<void> {
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking the Codex CLI' }, () => this.check('Check Installation', false));
     const markdown = formatHealthReport(report, this.keys.knownSecrets());
     const uri = this.docs.put('health', 'Codex Installation Check.md', markdown);
-    await vscode.window.showTextDocument(uri, { preview: true });
+    // Rendered (tables, headings) by the built-in markdown preview; the source when that extension is disabled.
+    await Promise.resolve(vscode.commands.executeCommand('markdown.showPreview', uri)).catch(() => vscode.window.showTextDocument(uri, { preview: true }));
   }
 
   dispose(): void {

@@ -190,11 +190,10 @@ describe('UI: first run, health check and sign-in', function () {
     await wb.screenshot('health-signed-out');
 
     await wb.runCommand('Codex: Check Installation');
-    const editor = wb.page.locator('.editor-instance .view-lines').first();
-    const report = await poll('the installation report', async () => {
-      const t = (await editor.innerText()).replace(/\u00a0/g, ' ');
-      return t.includes('Codex installation check') ? t : undefined;
-    }, 30_000);
+    // Rendered by the markdown preview (a webview): headings and a table, not markdown source.
+    const preview = await wb.webviewFrame(async (f) => (await f.locator('h1').count()) > 0 && ((await f.locator('h1').first().textContent()) ?? '').includes('Codex installation check'), 30_000);
+    assert.ok((await preview.locator('table td').count()) >= 8, 'the facts are a table');
+    const report = (await preview.locator('body').innerText()).replace(/\u00a0/g, ' ');
     assert.match(report, /0\.169\.0: supported/);
     assert.match(report, /not signed in/);
     assert.ok(report.includes(path.join(home, 'codex-home')), 'CODEX_HOME is in the report');
