@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { assistantMessage, codexProviderArgs, startFakeModelServer, type FakeModelServer } from '../integration/fakeModelServer';
 import { REPO, startCodeServer, type CodeServer } from './codeServer';
-import { poll, RESULTS_DIR, Workbench } from './workbench';
+import { failureEvidence, poll, Workbench } from './workbench';
 
 const CODEX = path.join(REPO, 'node_modules', '.bin', 'codex');
 /** A PATH with node (for codex's npm launcher) but no codex: neither /usr/bin nor /bin has one on these machines. */
@@ -29,15 +29,6 @@ function filesContaining(dir: string, needle: string): string[] {
   return out;
 }
 
-
-function failureEvidence(getWb: () => Workbench | undefined, getServer: () => CodeServer | undefined) {
-  return async function (this: Mocha.Context): Promise<void> {
-    if (this.currentTest?.state !== 'failed') return;
-    const name = `health-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`;
-    await getWb()?.screenshot(`${name}-failure`).catch(() => undefined);
-    getServer()?.saveLogs(path.join(RESULTS_DIR, `${name}-logs`));
-  };
-}
 
 describe('UI: first run, health check and sign-in', function () {
   this.timeout(300_000);
@@ -98,7 +89,7 @@ describe('UI: first run, health check and sign-in', function () {
     wb = await Workbench.open(server.workspaceUrl);
   });
 
-  afterEach(failureEvidence(() => wb, () => server));
+  afterEach(failureEvidence('health', () => wb, () => server));
 
   after(async () => {
     await wb?.close();
@@ -289,7 +280,7 @@ describe('UI: an untrusted workspace cannot start a task', function () {
     wb = await Workbench.open(server.workspaceUrl);
   });
 
-  afterEach(failureEvidence(() => wb, () => server));
+  afterEach(failureEvidence('health', () => wb, () => server));
 
   after(async () => {
     await wb?.close();

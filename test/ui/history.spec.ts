@@ -8,7 +8,7 @@ import type { Frame } from 'playwright-core';
 import { corpusFile, rolloutFiles } from '../helpers/corpus';
 import { assistantMessage, codexProviderArgs, startFakeModelServer, type FakeModelServer } from '../integration/fakeModelServer';
 import { startCodeServer, type CodeServer } from './codeServer';
-import { poll, RESULTS_DIR, Workbench } from './workbench';
+import { failureEvidence, poll, Workbench } from './workbench';
 
 const CODEX = path.resolve(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'codex');
 
@@ -50,13 +50,7 @@ describe('UI: browse, search, replay and resume past sessions', function () {
     wb = await Workbench.open(server.workspaceUrl);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const name = `history-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`;
-      await wb.screenshot(`${name}-failure`).catch(() => undefined);
-      server.saveLogs(path.join(RESULTS_DIR, `${name}-logs`));
-    }
-  });
+  afterEach(failureEvidence('history', () => wb, () => server));
 
   after(async () => {
     await wb?.close();

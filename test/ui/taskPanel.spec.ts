@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { assistantMessage, codexProviderArgs, execCommand, reasoningItem, startFakeModelServer, type FakeModelServer, type FakeTurn, type RecordedRequest } from '../integration/fakeModelServer';
 import { startCodeServer, type CodeServer } from './codeServer';
-import { poll, RESULTS_DIR, Workbench } from './workbench';
+import { failureEvidence, poll, Workbench } from './workbench';
 
 const CODEX = path.resolve(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'codex');
 
@@ -97,13 +97,7 @@ describe('UI: Codex tasks in the task panel', function () {
     wb = await Workbench.open(server.workspaceUrl);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const name = this.currentTest.title.replace(/\W+/g, '-').slice(0, 60);
-      await wb.screenshot(`${name}-failure`).catch(() => undefined);
-      server.saveLogs(path.join(RESULTS_DIR, `${name}-logs`));
-    }
-  });
+  afterEach(failureEvidence('task-panel', () => wb, () => server));
 
   after(async () => {
     await wb?.close();

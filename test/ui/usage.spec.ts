@@ -11,7 +11,7 @@ import { usageReport } from '../../src/node/usageReport';
 import { formatTokens, formatUsd } from '../../src/shared/usageFormat';
 import { assistantMessage, codexProviderArgs, execCommand, startFakeModelServer, type FakeModelServer, type RecordedRequest } from '../integration/fakeModelServer';
 import { startCodeServer, type CodeServer } from './codeServer';
-import { poll, RESULTS_DIR, Workbench } from './workbench';
+import { failureEvidence, poll, Workbench } from './workbench';
 
 const CODEX = path.resolve(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'codex');
 
@@ -144,13 +144,7 @@ describe('UI: usage in the status bar and the usage report', function () {
     wb = await Workbench.open(server.workspaceUrl);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const name = `usage-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`;
-      await wb.screenshot(`${name}-failure`).catch(() => undefined);
-      server.saveLogs(path.join(RESULTS_DIR, `${name}-logs`));
-    }
-  });
+  afterEach(failureEvidence('usage', () => wb, () => server));
 
   after(async () => {
     await wb?.close();

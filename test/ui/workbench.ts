@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM } from '../../scripts/setupUiHarness.mjs';
-import { REPO } from './codeServer';
+import { REPO, type CodeServer } from './codeServer';
 
 /** Where screenshots (and logs of failed tests) go; test-results/ is git-ignored. */
 export const RESULTS_DIR = process.env.CODEX_SESSIONS_UI_RESULTS ?? path.join(REPO, 'test-results', 'ui');
@@ -261,4 +261,17 @@ export class Workbench {
     await this.browser.close();
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/**
+ * An `afterEach` hook that keeps evidence of a failed test: a screenshot and code-server's output and logs, named
+ * `<prefix>-<test title>` under RESULTS_DIR. The getters are called late: the suite's `before` sets them.
+ */
+export function failureEvidence(prefix: string, getWb: () => Workbench | undefined, getServer: () => CodeServer | undefined) {
+  return async function (this: Mocha.Context): Promise<void> {
+    if (this.currentTest?.state !== 'failed') return;
+    const name = `${prefix}-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}`;
+    await getWb()?.screenshot(`${name}-failure`).catch(() => undefined);
+    getServer()?.saveLogs(path.join(RESULTS_DIR, `${name}-logs`));
+  };
 }
