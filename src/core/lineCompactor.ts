@@ -45,7 +45,12 @@ function decodedLength(s: string): number {
   return n;
 }
 
-const SPECIAL = /["\\]/g;
+/** The run of backslashes ending `text[from, end)`; `before` is the run that ended the text before `from`. */
+function trailingBackslashes(text: string, from: number, end: number, before: number): number {
+  let i = end - 1;
+  while (i >= from && text.charCodeAt(i) === 0x5c) i--;
+  return i < from ? before + (end - from) : end - 1 - i;
+}
 
 /**
  * Compacts one very long JSON line as its pieces arrive: every string value longer than `maxString` characters keeps
@@ -64,7 +69,8 @@ export class LineCompactor {
   /** Characters (of the decoded string) omitted from each compacted string, in order. */
   readonly omitted: number[] = [];
   private inString = false;
-  private escapeNext = false;
+  /** Backslashes ending the string content read so far (a run that may escape a quote in the next piece). */
+  private backslashes = 0;
   /** Raw content of the current string while it is short enough to keep whole. */
   private cur = '';
   /** Once the current string is too long: its kept head, the tail (starting outside an escape), what was dropped. */
@@ -95,37 +101,31 @@ export class LineCompactor {
         if (q !== -1) this.inString = true;
         continue;
       }
-      if (this.escapeNext) {
-        // The character after a backslash that ended the previous piece: part of the escape, never a closing quote.
-        this.addToString(text[pos]!);
-        this.escapeNext = false;
-        pos++;
-        continue;
+      // Only a quote can end the string: found natively, and closing unless an odd run of backslashes precedes it
+      // (most escapes, `\n` above all, cost nothing here).
+      let from = pos;
+      let q = text.indexOf('"', from);
+      while (q !== -1 && this.escapedAt(text, pos, q)) {
+        from = q + 1;
+        q = text.indexOf('"', from);
       }
-      SPECIAL.lastIndex = pos;
-      const m = SPECIAL.exec(text);
-      if (!m) {
+      if (q === -1) {
         this.addToString(text.slice(pos));
+        this.backslashes = trailingBackslashes(text, pos, text.length, this.backslashes);
         break;
       }
-      const at = m.index;
-      if (text[at] === '\\') {
-        if (at + 1 < text.length) {
-          this.addToString(text.slice(pos, at + 2));
-          pos = at + 2;
-        } else {
-          this.addToString(text.slice(pos));
-          this.escapeNext = true;
-          pos = text.length;
-        }
-        continue;
-      }
-      this.addToString(text.slice(pos, at));
+      this.addToString(text.slice(pos, q));
+      this.backslashes = 0;
       this.endString();
       this.emit('"');
       this.inString = false;
-      pos = at + 1;
+      pos = q + 1;
     }
+  }
+
+  /** Whether the quote at `q` is escaped: preceded by an odd run of backslashes (counting those ending earlier pieces). */
+  private escapedAt(text: string, pos: number, q: number): boolean {
+    return trailingBackslashes(text, pos, q, this.backslashes) % 2 === 1;
   }
 
   private emit(text: string): void {

@@ -182,7 +182,8 @@ function garbage(base: string[]): fc.Arbitrary<Uint8Array> {
     inertObject.map((o) => enc.encode(JSON.stringify(o))),
     junkBytes.filter((b) => b.some((x) => x > 32)),
     fc.nat(20_000).map((n) => enc.encode('['.repeat(n + 1))),
-    fc.nat(3).map((k) => enc.encode(`{"type":"item.completed","item":{"text":"${'x'.repeat(50_000 * (k + 1))}`)),
+    // Up to 1.2 MB: past 1 MiB a line goes through the streaming compactor.
+    fc.constantFrom(1, 2, 4, 24).map((k) => enc.encode(`{"type":"item.completed","item":{"text":"${'x\\"\\n'.repeat(12_500 * k)}`)),
     fc.constantFrom('\u0000\u0000\u0000', 'Reading prompt from stdin...', '}{', '{"', '\uFEFF{}x').map((s) => enc.encode(s)),
   );
 }
