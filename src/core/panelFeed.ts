@@ -1,5 +1,6 @@
 import type { FailureInfo, HostMessage, IndexedItem, InputNotices, TaskHeader } from '../shared/protocol';
-import type { ThreadEvent, ThreadItem, TurnState } from '../shared/threadModel';
+import type { ThreadEvent, ThreadItem, ThreadState, TurnState } from '../shared/threadModel';
+import { CUT_SHORT } from './execPipeline';
 
 /*
  * What the host posts to a task panel, frame by frame. The page renders within a frame budget, but it receives each
@@ -26,6 +27,18 @@ export interface PanelMeta {
   header: TaskHeader;
   failure: FailureInfo | null;
   notices: InputNotices;
+}
+
+/** What the panel's notice says about input it could not use: counts, the first problem, and a cut at the end. */
+export function inputNotices(state: ThreadState): InputNotices {
+  const first = state.diagnostics[0];
+  const cut = state.diagnostics.some((d) => d.reason.startsWith(CUT_SHORT));
+  return {
+    skipped_lines: state.skipped_lines,
+    unknown_events: state.unknown_events,
+    ...(cut ? { cut_short: true } : {}),
+    ...(first ? { first_problem: `line ${first.line}: ${first.reason.slice(0, 300)}` } : {}),
+  };
 }
 
 /** The thread as the host holds it (the reducer's state). */

@@ -90,6 +90,10 @@ export interface IndexedItem {
 export interface InputNotices {
   skipped_lines: number;
   unknown_events: number;
+  /** The input ends inside a line that could not be read: the file was cut short (or is still being written). */
+  cut_short?: boolean;
+  /** The first problem, e.g. "line 12: malformed JSON …", so the notice says what was skipped. */
+  first_problem?: string;
 }
 
 /** Messages the host posts to the webview. */

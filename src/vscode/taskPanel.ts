@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { TaskSession } from '../node/taskSession';
-import { PanelFeed } from '../core/panelFeed';
+import { inputNotices, PanelFeed } from '../core/panelFeed';
 import { parseWebviewMessage } from '../core/webviewRequest';
 import type { HostMessage, WebviewMessage } from '../shared/protocol';
 import type { ThreadEvent } from '../shared/threadModel';
@@ -69,7 +69,7 @@ export class TaskPanel implements vscode.Disposable {
     this.timer = undefined;
     if (this.disposed) return;
     const state = this.session.state;
-    for (const m of this.feed.frame(state, { header: this.session.header(), failure: this.session.failure(), notices: { skipped_lines: state.skipped_lines, unknown_events: state.unknown_events } })) {
+    for (const m of this.feed.frame(state, { header: this.session.header(), failure: this.session.failure(), notices: inputNotices(state) })) {
       void this.panel.webview.postMessage(m);
     }
     this.panel.title = `${this.session.running ? '● ' : ''}${this.session.title}`;

@@ -151,8 +151,11 @@ function renderHeader(hd: TaskHeader, failure: FailureInfo | null, notices: Inpu
     failureEl.append(h('div', { class: 'failure', attrs: { role: 'alert' } }, h('div', { class: 'failure-title' }, icon('error'), ` ${failure.title}`), h('div', { class: 'failure-detail' }, failure.detail), h('div', { class: 'failure-actions' }, ...failure.actions.map((a) => button(ACTION_LABEL[a], 'errorAction', { data: { errorAction: a } })))));
   }
   noticeEl.replaceChildren();
+  if (notices.cut_short) {
+    noticeEl.append(h('div', { class: 'notice cut', attrs: { role: 'status' } }, icon('warning'), ' The input ends in the middle of a line: it was cut short (codex stopped while writing it, or is still writing). Everything before the cut is shown.'));
+  }
   if (notices.skipped_lines || notices.unknown_events) {
-    noticeEl.append(h('div', { class: 'notice' }, icon('info'), ` ${notices.skipped_lines} unreadable line(s) and ${notices.unknown_events} unknown event(s) were skipped; everything else is shown.`));
+    noticeEl.append(h('div', { class: 'notice' }, icon('info'), ` ${notices.skipped_lines} unreadable line(s) and ${notices.unknown_events} unknown event(s) were skipped; everything else is shown.`, ...(notices.first_problem ? [h('div', { class: 'notice-detail' }, `First: ${notices.first_problem}`)] : [])));
   }
   const disabled = !hd.canFollowUp;
   promptBox.disabled = disabled;

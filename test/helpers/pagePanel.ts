@@ -1,4 +1,4 @@
-import { PanelFeed } from '../../src/core/panelFeed';
+import { inputNotices, PanelFeed } from '../../src/core/panelFeed';
 import type { TaskSession } from '../../src/node/taskSession';
 import type { PanelPage } from './webviewPage';
 
@@ -32,7 +32,7 @@ export class PagePanel {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       const s = this.session.state;
-      const frame = this.feed.frame(s, { header: this.session.header(), failure: this.session.failure(), notices: { skipped_lines: s.skipped_lines, unknown_events: s.unknown_events } });
+      const frame = this.feed.frame(s, { header: this.session.header(), failure: this.session.failure(), notices: inputNotices(s) });
       this.posting = this.posting.then(async () => {
         for (const m of frame) {
           this.posted.push(JSON.stringify(m));

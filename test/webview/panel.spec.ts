@@ -73,11 +73,12 @@ describe('task panel page in Chromium', function () {
   });
 
   it('shows a failure with its actions, and streamed output appended to a running command', async () => {
-    await p.post({ type: 'reset', items: [{ id: 'c', type: 'command_execution', command: 'make', aggregated_output: 'one\n', exit_code: null, status: 'in_progress' }], turns: [], header: header({ status: 'failed' }), failure: { title: 'Not signed in, or the API key was rejected', detail: 'unexpected status 401 Unauthorized', actions: ['signIn', 'openSettings'] }, notices: { skipped_lines: 2, unknown_events: 1 } });
+    await p.post({ type: 'reset', items: [{ id: 'c', type: 'command_execution', command: 'make', aggregated_output: 'one\n', exit_code: null, status: 'in_progress' }], turns: [], header: header({ status: 'failed' }), failure: { title: 'Not signed in, or the API key was rejected', detail: 'unexpected status 401 Unauthorized', actions: ['signIn', 'openSettings'] }, notices: { skipped_lines: 2, unknown_events: 1, cut_short: true, first_problem: 'line 7: the input ends inside this line: it was cut short' } });
     await p.post({ type: 'append', itemId: 'c', text: 'two\n' });
     await p.page.waitForFunction(() => document.querySelector('pre.output')?.textContent?.includes('two'));
     assert.match(await p.page.innerText('#failure'), /Not signed in[\s\S]*401/);
-    assert.match(await p.page.innerText('#notices'), /2 unreadable line\(s\) and 1 unknown event/);
+    assert.match(await p.page.innerText('#notices'), /2 unreadable line\(s\) and 1 unknown event[\s\S]*First: line 7: the input ends inside/);
+    assert.match(await p.page.innerText('#notices .notice.cut'), /it was cut short/);
     await p.page.click('#failure button >> text=Sign in');
     assert.deepEqual((await p.sent()).at(-1), { type: 'action', action: 'signIn' });
   });

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { PanelFeed, type PanelMeta } from '../../../src/core/panelFeed';
+import { inputNotices, PanelFeed, type PanelMeta } from '../../../src/core/panelFeed';
+import { parseRolloutText } from '../../../src/core/rolloutReplay';
+import { corpusFile, rolloutFiles } from '../../helpers/corpus';
+import { readFileSync } from 'node:fs';
 import { ThreadReducer } from '../../../src/core/threadReducer';
 import { appendCapped } from '../../../src/shared/outputCap';
 import type { HostMessage } from '../../../src/shared/protocol';
@@ -226,5 +229,17 @@ describe('PanelFeed', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('tells the page when the input was cut short, and what the first problem was', () => {
+    const file = rolloutFiles(corpusFile('0.169.0', 'sessions'))[0]!;
+    const text = readFileSync(file, 'utf8');
+    const whole = parseRolloutText(text).state;
+    assert.deepEqual(inputNotices(whole), { skipped_lines: 0, unknown_events: 0 });
+    const cut = parseRolloutText(text.slice(0, Math.floor(text.length / 2))).state;
+    const n = inputNotices(cut);
+    assert.equal(n.cut_short, true);
+    assert.equal(n.skipped_lines, 1);
+    assert.match(n.first_problem ?? '', /^line \d+: the input ends inside this line: it was cut short/);
   });
 });
