@@ -135,7 +135,8 @@ function renderHeader(hd: TaskHeader, failure: FailureInfo | null, notices: Inpu
   const statusIcon = { running: 'loading codicon-modifier-spin', completed: 'pass', failed: 'error', cancelled: 'debug-stop', incomplete: 'question' }[hd.status];
   const statusLabel = { running: 'Running', completed: 'Done', failed: 'Failed', cancelled: 'Stopped', incomplete: 'Interrupted' }[hd.status];
   const tokens = hd.usage ? `${compact(hd.usage.input_tokens)} in · ${compact(hd.usage.output_tokens)} out` : 'tokens: unknown';
-  const cost = hd.costUsd === null ? '' : ` · ~$${hd.costUsd.toFixed(hd.costUsd < 1 ? 3 : 2)}`;
+  // Tokens without a price say so (never $0): the model is unknown or not in the table (codexSessions.pricing adds it).
+  const cost = hd.costUsd !== null ? ` · ~$${hd.costUsd.toFixed(hd.costUsd < 1 ? 3 : 2)}` : hd.usage ? ' · cost unknown' : '';
   headerEl.replaceChildren(
     h('h1', { class: 'title', title: hd.title }, hd.replay ? icon('history') : icon('sparkle'), ` ${hd.title}`),
     h('div', { class: 'meta' },

@@ -40,7 +40,9 @@ describe('task panel page in Chromium', function () {
     assert.match(text, /60 lines hidden/);
     assert.match(text, /To-do 1\/2/);
     assert.match(text, /Turn 1 · completed · 21\.1k in · 135 out/);
-    assert.match(await p.page.innerText('#header'), /Fix the tests[\s\S]*Done[\s\S]*1m 15s[\s\S]*21\.1k in · 135 out/);
+    assert.match(await p.page.innerText('#header'), /Fix the tests[\s\S]*Done[\s\S]*1m 15s[\s\S]*21\.1k in · 135 out · cost unknown/);
+    await p.post({ type: 'update', items: [], header: header({ costUsd: 0.0291 }), failure: null, notices });
+    await p.page.waitForFunction(() => document.querySelector('#header .usage')?.textContent?.includes('~$0.029'));
     assert.equal(await p.page.locator('.code-block button.copy').count(), 1);
     assert.deepEqual(await p.cspViolations(), []);
   });
