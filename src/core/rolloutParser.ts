@@ -161,7 +161,7 @@ export class RolloutParser {
   }
 
   private sessionMeta(payload: unknown): Problem | null {
-    const p = wireSessionMeta.safeParse(payload);
+    const p = fastParse(wireSessionMeta, guards.sessionMeta, payload);
     if (!p.success) return { kind: 'skipped_line', reason: 'session_meta: unexpected shape' };
     const d = p.data;
     const s = this.ctx.session;

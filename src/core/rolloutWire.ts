@@ -31,6 +31,8 @@ export function fastParse<T>(schema: z.ZodType<T>, guard: (v: Record<string, unk
 /** Guards for {@link fastParse} of the records every rollout is made of, each a subset of its schema below. */
 export const guards = {
   envelope: (v: Record<string, unknown>): boolean => isOptStr(v.timestamp) && isStr(v.type),
+  sessionMeta: (v: Record<string, unknown>): boolean =>
+    isStr(v.id) && isOptStr(v.timestamp) && isOptStr(v.cwd) && isOptStr(v.originator) && isOptStr(v.cli_version) && isOptStr(v.model_provider),
   message: (v: Record<string, unknown>): boolean => isStr(v.role) && (v.content === undefined || v.content === null || isStr(v.content) || isTextParts(v.content)),
   reasoning: (v: Record<string, unknown>): boolean =>
     (v.summary === undefined || v.summary === null || isTextParts(v.summary)) && (v.content === undefined || v.content === null || isTextParts(v.content)),
