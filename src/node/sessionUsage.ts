@@ -139,8 +139,10 @@ export async function readRolloutUsage(file: string, opts: UsageReadOptions = {}
  * The head parser's class, loaded on first use: it brings zod and every record schema, which a warm index (all
  * answered by its cache) never needs and which cost more to load than the rest of a warm `codex-sessions usage`.
  */
-async function rolloutParser(): Promise<typeof RolloutParser> {
-  return (await import('../core/rolloutParser')).RolloutParser;
+let parserModule: Promise<typeof RolloutParser> | undefined;
+function rolloutParser(): Promise<typeof RolloutParser> {
+  // Loaded once: an import() per file would cost a module-loader round trip each time.
+  return (parserModule ??= import('../core/rolloutParser').then((m) => m.RolloutParser));
 }
 
 /**
