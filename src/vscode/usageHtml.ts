@@ -1,28 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import type * as vscode from 'vscode';
+import { webviewPage } from './panelHtml';
 
 const seg = (group: string, value: string, label: string): string => `<button type="button" class="seg-btn" data-group="${group}" data-value="${value}" aria-pressed="false">${label}</button>`;
 
 /**
- * The usage report's page: the same strict CSP as the task panel (`default-src 'none'`, one script by crypto nonce,
- * styles and fonts from the extension only), the static frame of the page; `dist/usage.js` fills it in.
+ * The usage report's page (the same strict page as the task panel's, see `webviewPage`): the static frame of the
+ * report; `dist/usage.js` fills it in.
  */
 export function usageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, joinPath: typeof vscode.Uri.joinPath): string {
-  const nonce = randomBytes(18).toString('base64');
-  const asset = (...p: string[]): string => webview.asWebviewUri(joinPath(extensionUri, ...p)).toString();
-  const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${asset('dist', 'codicon.css')}">
-<link rel="stylesheet" href="${asset('media', 'usage.css')}">
-<title>Codex Usage</title>
-</head>
-<body>
-<header class="top">
+  return webviewPage(webview, extensionUri, joinPath, {
+    css: 'usage.css',
+    script: 'usage.js',
+    title: 'Codex Usage',
+    body: `<header class="top">
   <h1>Codex usage</h1>
   <div class="controls">
     <div class="segmented" role="group" aria-label="Period">${seg('range', '30', '30 days')}${seg('range', '90', '90 days')}${seg('range', 'all', 'All')}</div>
@@ -49,8 +39,6 @@ export function usageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, joi
   <section class="panel" aria-labelledby="tokens-heading"><h2 id="tokens-heading">Top sessions by tokens</h2><div id="top-tokens"></div></section>
 </div>
 <section class="panel" aria-labelledby="models-heading"><h2 id="models-heading">Models</h2><div id="models"></div></section>
-<footer id="basis" class="basis muted small"></footer>
-<script nonce="${nonce}" src="${asset('dist', 'usage.js')}"></script>
-</body>
-</html>`;
+<footer id="basis" class="basis muted small"></footer>`,
+  });
 }
