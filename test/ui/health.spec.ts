@@ -247,11 +247,20 @@ describe('UI: first run, health check and sign-in', function () {
     await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Get Started with Codex Sessions' }).first().click();
     const page = wb.page.locator('.gettingStartedContainer');
     await page.locator('.getting-started-step', { hasText: 'Install the Codex CLI' }).first().waitFor({ timeout: 30_000 });
-    const steps = (await page.locator('.getting-started-step .step-title').allInnerTexts()).map((t) => t.trim());
-    assert.deepEqual(steps, ['Install the Codex CLI', 'Sign in', 'Run a first task', 'Browse your sessions', 'See your usage']);
+    const want = ['Install the Codex CLI', 'Sign in', 'Run a first task', 'Browse your sessions', 'See your usage'];
+    const titles = async (): Promise<string[]> => (await page.locator('.getting-started-step .step-title').allInnerTexts()).map((t) => t.trim());
+    await poll('the five steps', async () => (await titles()).length === want.length, 15_000).catch(() => undefined);
+    assert.deepEqual(await titles(), want);
     const install = page.locator('.getting-started-step', { hasText: 'Install the Codex CLI' }).first();
     assert.deepEqual((await install.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()), ['Install with npm', 'Check Installation']);
     await wb.screenshot('health-walkthrough');
+    // Steps tick themselves off: running the usage report completes "See your usage" (onCommand).
+    const done = (title: string) => page.locator('.getting-started-step', { hasText: title }).first().getAttribute('aria-checked');
+    assert.equal(await done('See your usage'), 'false');
+    await wb.runCommand('Codex: Usage Report');
+    await wb.page.locator('.tab', { hasText: 'Welcome' }).first().click();
+    await poll('"See your usage" to be ticked', async () => (await done('See your usage')) === 'true', 30_000);
+    await wb.screenshot('health-walkthrough-ticked');
   });
 });
 
