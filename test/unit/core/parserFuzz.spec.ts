@@ -97,6 +97,14 @@ function cut(bytes: Uint8Array, fractions: number[]): Uint8Array[] {
 }
 
 /** The parsers' last-resort catch turns an exception into a diagnostic: none may have been needed. */
+/** A state the host can show and post: a final status, serializable, and no exception caught by the last resort. */
+function assertSound(s: ThreadState): void {
+  assert.ok(['completed', 'failed', 'incomplete'].includes(s.status));
+  JSON.stringify(s);
+  structuredClone(s);
+  noInternalErrors(s);
+}
+
 function noInternalErrors(s: ThreadState): void {
   const caught = s.diagnostics.filter((d) => d.reason.startsWith('could not be read'));
   assert.deepEqual(caught.map((d) => `${d.reason} in ${d.raw}`), []);
@@ -292,10 +300,7 @@ function bases(): Base[] {
         stats.lines += events.length;
         stats.streams++;
         stats.bytes += text.length;
-        assert.ok(['completed', 'failed', 'incomplete'].includes(s.status));
-        JSON.stringify(s);
-        structuredClone(s);
-        noInternalErrors(s);
+        assertSound(s);
       }),
       1200,
     );
@@ -310,10 +315,7 @@ function bases(): Base[] {
         stats.lines += records.length;
         stats.streams++;
         stats.bytes += text.length;
-        assert.ok(['completed', 'failed', 'incomplete'].includes(s.status));
-        JSON.stringify(s);
-        structuredClone(s);
-        noInternalErrors(s);
+        assertSound(s);
       }),
       1200,
     );

@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
-import { main, type CliIo } from '../../../src/node/cli';
+import { runCli, type CliRun } from '../../helpers/cliRun';
 import { corpusFile, readCorpus } from '../../helpers/corpus';
 
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stdin: Readable.from([Buffer.from(stdin)]),
-    onInterrupt: () => () => undefined,
-    cwd: process.cwd(),
-  };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const cli = (args: string[], stdin = ''): Promise<CliRun> => runCli(args, { stdin });
 
 describe('codex-sessions command line', () => {
   it('parse-exec --json prints the thread object contract', async () => {

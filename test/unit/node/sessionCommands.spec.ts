@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { main, type CliIo } from '../../../src/node/cli';
+import { runCli, type CliRun } from '../../helpers/cliRun';
 import { makeCorpusCodexHome, removeHome } from '../../helpers/codexHome';
 import { corpusAvailable } from '../../helpers/corpus';
 
@@ -17,20 +16,7 @@ const PROMPT = 'Create notes.txt in the workspace, then edit it. Keep a short pl
   });
   afterEach(() => removeHome(home));
 
-  async function cli(args: string[], cwd = home): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      stdout: (t) => (out += t),
-      stderr: (t) => (err += t),
-      stdin: Readable.from([]),
-      onInterrupt: () => () => undefined,
-      cwd,
-      env,
-    };
-    const code = await main(args, io);
-    return { code, out, err };
-  }
+  const cli = (args: string[], cwd = home): Promise<CliRun> => runCli(args, { cwd, env });
 
   it('list --json: every session newest first, with the contract fields, and a cache under XDG_CACHE_HOME', async () => {
     const r = await cli(['list', '--json']);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { main, type CliIo } from '../../../src/node/cli';
+import { runCli, type CliRun } from '../../helpers/cliRun';
 import { parseDay } from '../../../src/node/usageCommand';
 import { makeCorpusCodexHome, removeHome } from '../../helpers/codexHome';
 import { corpusAvailable } from '../../helpers/corpus';
@@ -16,13 +15,7 @@ import { corpusAvailable } from '../../helpers/corpus';
   });
   afterEach(() => removeHome(home));
 
-  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), stdin: Readable.from([]), onInterrupt: () => () => undefined, cwd: home, env };
-    const code = await main(args, io);
-    return { code, out, err };
-  }
+  const cli = (args: string[]): Promise<CliRun> => runCli(args, { cwd: home, env });
 
   it('--json: totals with the contract fields and rows, the cache under XDG_CACHE_HOME', async () => {
     const r = await cli(['usage', '--json']);
