@@ -1,6 +1,7 @@
 import type { CommandExecutionItem, FileChange, FileChangeItem, McpToolCallItem, ThreadEvent, TodoEntry } from '../shared/threadModel';
 import { copyBounded } from './depthLimit';
 import { shellJoin } from './shellQuote';
+import { SILENT_EVENT_MSGS } from './silentEvents';
 import type { MapResult } from './threadFamily';
 import { usageFromWire } from './usage';
 import {
@@ -17,25 +18,7 @@ import {
   wireWebSearchEvent,
 } from './wireSchemas';
 
-/** EventMsg types that carry nothing the thread model shows; they are recognised, not counted as unknown. */
-const IGNORED = new Set([
-  'turn_diff',
-  'agent_message_delta',
-  'agent_reasoning_delta',
-  'agent_reasoning_raw_content',
-  'agent_reasoning_raw_content_delta',
-  'agent_reasoning_section_break',
-  'shutdown_complete',
-  'get_history_entry_response',
-  'mcp_list_tools_response',
-  'list_custom_prompts_response',
-  'conversation_path',
-  'view_image_tool_call',
-  'entered_review_mode',
-  'exited_review_mode',
-  'mcp_startup_update',
-  'mcp_startup_complete',
-]);
+const IGNORED = new Set(SILENT_EVENT_MSGS);
 
 /** Matches the text of retry notices, which are never fatal. */
 export const RETRY_NOTICE = /retrying \d+\/\d+|Reconnecting\.\.\. \d+\/\d+/i;

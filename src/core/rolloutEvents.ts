@@ -1,4 +1,5 @@
 import { shellJoin } from './shellQuote';
+import { SILENT_EVENT_MSGS } from './silentEvents';
 import type { CallRegistry } from './rolloutCalls';
 import { tokenCountUsage, type RolloutContext } from './rolloutContext';
 import type { Problem } from './rolloutItems';
@@ -15,27 +16,15 @@ import {
 import { isInjectedContext } from './sessionTitle';
 import { wireExecBegin, wireExecEnd, wireMessage, wirePatchBegin, wirePatchEnd, wirePlanUpdate, wireWebSearchEvent } from './wireSchemas';
 
-/** Event types a rollout may hold that carry nothing to show (deltas, echoes of other records, UI state). */
+/**
+ * Event types a rollout may hold that carry nothing to show: the live stream's silent ones, and in a rollout also the
+ * echoes of records it keeps elsewhere (output deltas, begin events, item_* updates) and UI state.
+ */
 const IGNORED = new Set([
-  'turn_diff',
-  'agent_message_delta',
-  'agent_reasoning_delta',
-  'agent_reasoning_raw_content',
-  'agent_reasoning_raw_content_delta',
-  'agent_reasoning_section_break',
+  ...SILENT_EVENT_MSGS,
   'exec_command_output_delta',
   'context_compacted',
-  'entered_review_mode',
-  'exited_review_mode',
-  'view_image_tool_call',
-  'shutdown_complete',
   'session_configured',
-  'mcp_startup_update',
-  'mcp_startup_complete',
-  'mcp_list_tools_response',
-  'list_custom_prompts_response',
-  'get_history_entry_response',
-  'conversation_path',
   'undo_started',
   'undo_completed',
   'thread_rolled_back',
