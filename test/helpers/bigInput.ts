@@ -23,20 +23,26 @@ export function* generated(prefix: string, size: number, fill: string, suffix: s
   yield Buffer.from(suffix);
 }
 
-/** The longest CPU time of one step, in ms. */
+/**
+ * The longest time the main thread spent in one step, in ms. Node 20 cannot measure one thread's CPU: the process's
+ * CPU time also counts V8's parallel GC threads (it can exceed the wall time), and wall time also counts waiting for
+ * a core other test runs hold. Both are upper bounds of the main thread's time, so the smaller one is taken.
+ */
 export class StepTimer {
   max = 0;
   private last = process.cpuUsage();
+  private lastWall = performance.now();
 
   /** Starts a step. */
   start(): void {
     this.last = process.cpuUsage();
+    this.lastWall = performance.now();
   }
 
   /** Ends a step. */
   stop(): void {
     const d = process.cpuUsage(this.last);
-    this.max = Math.max(this.max, (d.user + d.system) / 1000);
+    this.max = Math.max(this.max, Math.min((d.user + d.system) / 1000, performance.now() - this.lastWall));
   }
 }
 
@@ -61,9 +67,9 @@ export const DONE = '\n{"type":"turn.completed","usage":{"input_tokens":1,"cache
 
 /** Prints the figures and checks them against {@link BOUNDS} (`steps`: null where steps cannot be told apart). */
 export function checkBounds(name: string, m: Measured<unknown>, steps: StepTimer | null, bounds = BOUNDS): void {
-  console.log(`      ${describeMeasured(name, m)}${steps ? `, longest step ${steps.max.toFixed(0)} ms CPU` : ''}`);
+  console.log(`      ${describeMeasured(name, m)}${steps ? `, longest step ${steps.max.toFixed(0)} ms` : ''}`);
   assert.ok(m.maxDelayMs < bounds.maxDelayMs, `${name}: the event loop was blocked ${m.maxDelayMs.toFixed(0)} ms`);
-  if (steps) assert.ok(steps.max < bounds.maxStepCpuMs, `${name}: one step took ${steps.max.toFixed(0)} ms of CPU`);
+  if (steps) assert.ok(steps.max < bounds.maxStepCpuMs, `${name}: one step took ${steps.max.toFixed(0)} ms of the main thread`);
   assert.ok(m.heapAfterMb - m.heapBeforeMb < bounds.keptMb, `${name}: the state keeps ${(m.heapAfterMb - m.heapBeforeMb).toFixed(0)} MB`);
   assert.ok(m.peakHeapMb - m.heapBeforeMb < bounds.peakMb, `${name}: the heap peaked ${(m.peakHeapMb - m.heapBeforeMb).toFixed(0)} MB above its start`);
 }
