@@ -134,7 +134,7 @@ export class RolloutUsageScanner {
     if (kind === 'skip') return;
     if (kind === 'session_meta') return this.sessionMeta(this.decode(buf, start, Math.min(end, start + META_HEAD)));
     // The model of a turn_context (up to six per turn, up to a few KB each) is read in place, not parsed.
-    if (kind === 'turn_context') return this.setModel(modelAt(buf, start, end));
+    if (kind === 'turn_context') return this.setModel(modelAt(buf, start, end, this.model));
     // Once the file has token_count records, 0.169's token_usage_record duplicates them and is not read.
     if (kind === 'token_usage_record' && this.totals.usesTokenCount) return;
     if (kind === 'token_count') {

@@ -79,17 +79,33 @@ const MODEL = enc('"model":"');
 
 /**
  * The first `"model":"…"` of the line `buf[start, end)`: in every `turn_context` written so far (0.40 – 0.169) the
- * payload's own `model` comes before any nested object that names one. Null when there is none.
+ * payload's own `model` comes before any nested object that names one. Null when there is none. `known` (the model
+ * read before) is returned as is when the bytes spell it, which saves building the same string for every turn.
  */
-export function modelAt(buf: Uint8Array, start: number, end: number): string | null {
-  const at = find(buf, MODEL, start, end);
+export function modelAt(buf: Uint8Array, start: number, end: number, known: string | null = null): string | null {
+  // Found by its `m` with the native byte search: a few hundred bytes precede it, too many for a loop in JS.
+  let at = -1;
+  for (let m = buf.indexOf(0x6d, start + 1); m >= 0 && m - 1 + MODEL.length <= end; m = buf.indexOf(0x6d, m + 1)) {
+    if (bytesAt(buf, m - 1, MODEL)) {
+      at = m - 1;
+      break;
+    }
+  }
   if (at < 0) return null;
   const from = at + MODEL.length;
   let i = from;
   while (i < end && buf[i] !== 0x22 && buf[i] !== 0x5c && i - from < 200) i++;
   if (buf[i] !== 0x22 || i === from) return null;
+  if (known !== null && spells(buf, from, i, known)) return known;
   for (let k = from; k < i; k++) if (buf[k]! >= 0x80) return new TextDecoder().decode(buf.subarray(from, i));
   return String.fromCharCode.apply(null, buf.subarray(from, i) as unknown as number[]);
+}
+
+/** Whether `buf[from, to)` is the ASCII text `s` (other text is not compared: its bytes are not its char codes). */
+function spells(buf: Uint8Array, from: number, to: number, s: string): boolean {
+  if (to - from !== s.length) return false;
+  for (let k = 0; k < s.length; k++) if (buf[from + k] !== s.charCodeAt(k) || s.charCodeAt(k) >= 0x80) return false;
+  return true;
 }
 
 /** The `"timestamp"` of an envelope line, read in place (null when the line does not start with one). */
@@ -122,48 +138,62 @@ const OUTPUT = enc('"output_tokens":');
 const REASONING = enc('"reasoning_output_tokens":');
 const TOTAL_TOKENS = enc('"total_tokens":');
 
-type Field = readonly [Uint8Array, keyof RawTokenUsage | null];
-const F_INPUT: Field = [INPUT, 'input_tokens'];
-const F_CACHED: Field = [CACHED, 'cached_input_tokens'];
-const F_CACHE_WRITE: Field = [CACHE_WRITE, null];
-const F_OUTPUT: Field = [OUTPUT, 'output_tokens'];
-const F_REASONING: Field = [REASONING, 'reasoning_output_tokens'];
-const F_TOTAL: Field = [TOTAL_TOKENS, null];
+/** The fields of a usage object, by number: the four counts kept, then two that are not (`total_tokens` is their sum). */
+const F_INPUT = 0;
+const F_CACHED = 1;
+const F_OUTPUT = 2;
+const F_REASONING = 3;
+const F_CACHE_WRITE = 4;
+const F_TOTAL = 5;
+const FIELD_LENGTH = [INPUT.length, CACHED.length, OUTPUT.length, REASONING.length, CACHE_WRITE.length, TOTAL_TOKENS.length];
 
-/** The field at `i` (a `"name":` literal) and which count it is (null: a count we do not keep). */
-function fieldAt(buf: Uint8Array, i: number): Field | null {
+/** Which field's `"name":` literal is at `i` (see the numbers above); -1 for any other. */
+function fieldAt(buf: Uint8Array, i: number): number {
   switch (buf[i + 1]) {
     case 0x69: // i
-      return bytesAt(buf, i, INPUT) ? F_INPUT : null;
+      return bytesAt(buf, i, INPUT) ? F_INPUT : -1;
     case 0x63: // c
-      return bytesAt(buf, i, CACHED) ? F_CACHED : bytesAt(buf, i, CACHE_WRITE) ? F_CACHE_WRITE : null;
+      return bytesAt(buf, i, CACHED) ? F_CACHED : bytesAt(buf, i, CACHE_WRITE) ? F_CACHE_WRITE : -1;
     case 0x6f: // o
-      return bytesAt(buf, i, OUTPUT) ? F_OUTPUT : null;
+      return bytesAt(buf, i, OUTPUT) ? F_OUTPUT : -1;
     case 0x72: // r
-      return bytesAt(buf, i, REASONING) ? F_REASONING : null;
+      return bytesAt(buf, i, REASONING) ? F_REASONING : -1;
     case 0x74: // t
-      return bytesAt(buf, i, TOTAL_TOKENS) ? F_TOTAL : null;
+      return bytesAt(buf, i, TOTAL_TOKENS) ? F_TOTAL : -1;
     default:
-      return null;
+      return -1;
   }
 }
 
+/** Where the last {@link usageObjectAt} stopped: the index after its `}` (a second result without an object). */
+let usageEnd = 0;
+
 /**
- * Reads `"key":123,…}` at `i` (just after the `{`). Returns the counts and the index after the `}`; null on an
- * unknown key or anything but plain integers.
+ * Reads `"key":123,…}` at `i` (just after the `{`); sets {@link usageEnd}. Null on an unknown key or anything but
+ * plain integers. The counts are kept in locals and the object built once: this runs twice per `token_count`, the
+ * most frequent record that is read.
  */
-function usageObjectAt(buf: Uint8Array, i: number, end: number): { u: RawTokenUsage; next: number } | null {
-  const u: RawTokenUsage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0 };
+function usageObjectAt(buf: Uint8Array, i: number, end: number): RawTokenUsage | null {
+  let input = 0;
+  let cached = 0;
+  let output = 0;
+  let reasoning = 0;
   for (;;) {
     const field = fieldAt(buf, i);
-    if (!field) return null;
-    i += field[0].length;
+    if (field < 0) return null;
+    i += FIELD_LENGTH[field]!;
     let v = 0;
     const from = i;
     for (; i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39; i++) v = v * 10 + buf[i]! - 0x30;
     if (i === from || i - from > 15) return null;
-    if (field[1]) u[field[1]] = v;
-    if (buf[i] === 0x7d) return { u, next: i + 1 };
+    if (field === F_INPUT) input = v;
+    else if (field === F_CACHED) cached = v;
+    else if (field === F_OUTPUT) output = v;
+    else if (field === F_REASONING) reasoning = v;
+    if (buf[i] === 0x7d) {
+      usageEnd = i + 1;
+      return { input_tokens: input, cached_input_tokens: cached, output_tokens: output, reasoning_output_tokens: reasoning };
+    }
     if (buf[i] !== 0x2c) return null;
     i++;
   }
@@ -186,15 +216,13 @@ export function tokenCountAt(buf: Uint8Array, start: number, end: number): { tot
   let last: RawTokenUsage | null = null;
   // `"total_token_usage":{…},"last_token_usage":{…}` in that order; anything else goes to the parser.
   if (bytesAt(buf, i, TOTAL)) {
-    const t = usageObjectAt(buf, i + TOTAL.length, end);
-    if (!t) return null;
-    total = t.u;
-    i = t.next + (buf[t.next] === 0x2c ? 1 : 0);
+    total = usageObjectAt(buf, i + TOTAL.length, end);
+    if (!total) return null;
+    i = usageEnd + (buf[usageEnd] === 0x2c ? 1 : 0);
   }
   if (bytesAt(buf, i, LAST)) {
-    const l = usageObjectAt(buf, i + LAST.length, end);
-    if (!l) return null;
-    last = l.u;
+    last = usageObjectAt(buf, i + LAST.length, end);
+    if (!last) return null;
   }
   return total || last ? { total, last } : null;
 }

@@ -1,0 +1,103 @@
+// The byte-level readers of usageLineKind.ts against JSON.parse: on every corpus rollout line they give what the
+// parsed line says, or decline (null), so that the scanner's slow path takes the line; never a different answer.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { usageFromWire } from '../../../src/core/usage';
+import { envelopeTimestamp, modelAt, tokenCountAt, usageLineKind } from '../../../src/core/usageLineKind';
+import { corpusRollouts } from '../../helpers/codexHome';
+import { corpusAvailable } from '../../helpers/corpus';
+
+type Json = Record<string, unknown>;
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Each line of a file, with its bytes (inside a larger buffer, as the scanner sees them) and its parse. */
+function* lines(bytes: Uint8Array): Generator<{ start: number; end: number; obj: Json | null }> {
+  const text = new TextDecoder().decode(bytes);
+  let start = 0;
+  for (const line of text.split('\n')) {
+    const end = start + enc(line).length;
+    let obj: Json | null = null;
+    try {
+      obj = JSON.parse(line) as Json;
+    } catch {
+      // not JSON: no reader may give an answer for it
+    }
+    if (line.trim()) yield { start, end, obj };
+    start = end + 1;
+  }
+}
+
+/** The counts of a `token_count` line as the slow path reads them. */
+function parsedCounts(payload: Json): { total: unknown; last: unknown } {
+  const info = payload.info as Json | null;
+  return info === null ? { total: null, last: null } : { total: usageFromWire(info.total_token_usage), last: usageFromWire(info.last_token_usage) };
+}
+
+/** A token_count line around a usage object's text. */
+const tokenCount = (usage: string): Uint8Array =>
+  enc(`{"timestamp":"2026-11-21T08:00:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":${usage},"model_context_window":1}}}`);
+
+(corpusAvailable() ? describe : describe.skip)('usage line readers on the corpus', () => {
+  it('agree with JSON.parse on every line: token counts, the model, the timestamp', () => {
+    let counts = 0;
+    let models = 0;
+    for (const r of corpusRollouts()) {
+      const bytes = readFileSync(r.file);
+      for (const { start, end, obj } of lines(bytes)) {
+        const kind = usageLineKind(bytes, start, end);
+        const payload = obj?.payload as Json | undefined;
+        const ts = envelopeTimestamp(bytes, start, end);
+        if (ts !== null) assert.equal(ts, obj?.timestamp, r.file);
+        if (kind === 'token_count') {
+          const fast = tokenCountAt(bytes, start, end);
+          if (fast) {
+            assert.deepEqual(fast, parsedCounts(payload!), r.file);
+            counts++;
+          }
+        }
+        if (kind === 'turn_context') {
+          const model = modelAt(bytes, start, end);
+          assert.equal(model, payload!.model, r.file);
+          // A model read before is reused only when it is the one the line names.
+          assert.equal(modelAt(bytes, start, end, model), model);
+          assert.equal(modelAt(bytes, start, end, `${model}-other`), model);
+          models++;
+        }
+      }
+    }
+    assert.ok(counts > 100 && models > 50, `${counts} token counts, ${models} models`);
+  });
+});
+
+describe('usage line readers, hand-made cases', () => {
+  it('read usage objects with their fields in any order, and decline what is not plain integers', () => {
+    const read = (usage: string): unknown => {
+      const line = tokenCount(usage);
+      return tokenCountAt(line, 0, line.length)?.total ?? null;
+    };
+    const wire = '{"input_tokens":12,"cached_input_tokens":3,"output_tokens":4,"reasoning_output_tokens":1,"total_tokens":16}';
+    assert.deepEqual(read(wire), usageFromWire(JSON.parse(wire)));
+    const reordered = '{"total_tokens":16,"reasoning_output_tokens":1,"output_tokens":4,"cache_write_input_tokens":9,"cached_input_tokens":3,"input_tokens":12}';
+    assert.deepEqual(read(reordered), usageFromWire(JSON.parse(reordered)));
+    for (const odd of ['{"input_tokens":1.5}', '{"input_tokens":-1}', '{"input_tokens":1e3}', '{"input_tokens":"1"}', '{"input_tokens":1,"other":2}', '{"input_tokens":1234567890123456}', '{}', '{"input_tokens":1']) {
+      assert.equal(read(odd), null, odd);
+    }
+  });
+
+  it('read the model in place, reusing the known one only for the same ASCII text', () => {
+    const line = (model: string): Uint8Array => enc(`{"timestamp":"2026-11-21T08:00:00.000Z","type":"turn_context","payload":{"cwd":"/home/m","model":"${model}","summary":"auto"}}`);
+    const at = (bytes: Uint8Array, known: string | null = null): string | null => modelAt(bytes, 0, bytes.length, known);
+    assert.equal(at(line('gpt-5')), 'gpt-5');
+    const known = 'gpt-5';
+    assert.equal(at(line('gpt-5'), known), known);
+    assert.equal(at(line('gpt-5.1'), known), 'gpt-5.1');
+    assert.equal(at(line('modèle')), 'modèle');
+    // The UTF-8 bytes of "è" are the char codes of "Ã¨": a string read as Latin-1 must not match them.
+    assert.equal(at(line('modèle'), 'modÃ¨le'), 'modèle');
+    assert.equal(at(line('')), null);
+    assert.equal(at(line('a\\"b')), null);
+    const whole = line('gpt-5');
+    const cut = new TextDecoder().decode(whole).indexOf('"model"') + 6;
+    assert.equal(modelAt(whole, 0, cut), null, 'a model past the end is not read');
+  });
+});
