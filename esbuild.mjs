@@ -1,5 +1,5 @@
-// Builds the three bundles: the extension host (node, cjs, `vscode` external), the webview (browser) and the
-// command line (`dist/cli.js`). `--watch` rebuilds on change; `--production` minifies.
+// Builds the bundles: the extension host (node, cjs, `vscode` external) and its task host, the webviews (browser),
+// the command line (`dist/cli.js`) and the session index's worker. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 
@@ -26,6 +26,8 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const configs = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.cjs', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/taskHost.ts'], outfile: 'dist/taskHost.cjs', platform: 'node', format: 'cjs', target: 'node20' },
+  // The session index's worker threads (a cold index with usage reads files on every core).
+  { ...common, entryPoints: ['src/node/indexWorker.ts'], outfile: 'dist/indexWorker.cjs', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/webview/usage/main.ts'], outfile: 'dist/usage.js', platform: 'browser', format: 'iife', target: 'es2022' },
   {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { main } from './node/cli';
 
 /** Entry point of `dist/cli.js` (the `codex-sessions` bin). */
@@ -6,6 +7,8 @@ void main(process.argv.slice(2), {
   stderr: (t) => process.stderr.write(t),
   stdin: process.stdin,
   cwd: process.cwd(),
+  // Beside this file once built (dist/cli.js, dist/indexWorker.cjs).
+  indexWorker: fileURLToPath(new URL('./indexWorker.cjs', import.meta.url)),
   onInterrupt: (handler) => {
     const on = (): void => handler();
     process.on('SIGINT', on);

@@ -10,6 +10,8 @@ export interface CliIo {
   cwd: string;
   /** The environment (`CODEX_HOME`, `XDG_CACHE_HOME`, `HOME`); default `process.env`. */
   env?: Record<string, string | undefined>;
+  /** The built index worker (`dist/indexWorker.cjs`), which a cold index with usage reads files on; none: one thread. */
+  indexWorker?: string;
 }
 
 /** Exit codes of `codex-sessions`. */

@@ -6,6 +6,7 @@ import type * as HeadReader from './rolloutReader';
 import type { RolloutHead } from './rolloutReader';
 import { loadSessionCache, saveSessionCache } from './sessionCache';
 import { fsErrorReason, listSessionFiles, sessionTimeMs, type SessionFile, type SessionInfo, type SkippedEntry } from './sessionFiles';
+import { ReadPool, workerCount, type HeadAndUsage } from './parallelReads';
 import { currentZone, readRolloutHeadAndUsage, readRolloutUsage, type CachedUsage } from './sessionUsage';
 
 let headReaderModule: Promise<typeof HeadReader> | undefined;
@@ -34,6 +35,15 @@ export interface SessionIndexOptions {
    * trips). For one-shot processes such as the command line; the default `async` never blocks the event loop.
    */
   io?: 'async' | 'sync';
+  /**
+   * The built index worker (`dist/indexWorker.cjs`): with `io: 'sync'`, a refresh with usage that has many files to
+   * read shares them with worker threads (see `readHeadsAndUsage`). None: everything is read on this thread.
+   */
+  indexWorker?: string | URL;
+  /** `execArgv` of those workers (tests running from sources pass a loader). */
+  workerExecArgv?: string[];
+  /** How many (default: see `workerCount`, one per spare core when there are enough files). */
+  workers?: number;
 }
 
 /** Progress of {@link SessionIndex.refresh}. */
@@ -157,6 +167,8 @@ export class SessionIndex {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly headBytes: number;
   private readonly concurrency: number;
+  /** Reads done ahead on worker threads (see {@link readPool}), by path; each is taken once by the refresh of its file. */
+  private readonly prefetched = new Map<string, HeadAndUsage | Error>();
 
   constructor(private opts: SessionIndexOptions) {
     this.headBytes = opts.headBytes ?? DEFAULT_HEAD_BYTES;
@@ -279,11 +291,33 @@ export class SessionIndex {
 
   private readUsage(file: string, size: number, counters: Counters): Promise<CachedUsage> {
     counters.usageRead++;
+    const ahead = this.takePrefetched(file);
+    if (ahead) return ahead.then((r) => r.usage);
     return readRolloutUsage(file, { size, zone: counters.zone, sync: this.opts.io === 'sync' });
   }
 
   private readHeadAndUsage(file: string, size: number, counters: Counters): Promise<{ head: RolloutHead; usage: CachedUsage }> {
-    return readRolloutHeadAndUsage(file, this.headBytes, { size, zone: counters.zone, sync: this.opts.io === 'sync' });
+    return this.takePrefetched(file) ?? readRolloutHeadAndUsage(file, this.headBytes, { size, zone: counters.zone, sync: this.opts.io === 'sync' });
+  }
+
+  /** The read done ahead for `file` (settled as that read did), once; undefined when there is none. */
+  private takePrefetched(file: string): Promise<HeadAndUsage> | undefined {
+    const r = this.prefetched.get(file);
+    if (r === undefined) return undefined;
+    this.prefetched.delete(file);
+    return r instanceof Error ? Promise.reject(r) : Promise.resolve(r);
+  }
+
+  /**
+   * Worker threads for a refresh with usage that will read many files, started before the files are stat'ed so that
+   * they have loaded by then: only when the index may block (`io: 'sync'`) and has a worker to start. `files` not in
+   * the index, or without usage, are those it expects to read.
+   */
+  private readPool(files: SessionFile[], counters: Counters): ReadPool | null {
+    if (this.opts.io !== 'sync' || !this.opts.indexWorker) return null;
+    const unread = files.reduce((n, f) => (this.byPath.get(f.path)?.usage?.zone === counters.zone ? n : n + 1), 0);
+    const workers = unread && (this.opts.workers ?? workerCount(unread));
+    return workers ? new ReadPool({ headBytes: this.headBytes, zone: counters.zone, workerScript: this.opts.indexWorker, workerExecArgv: this.opts.workerExecArgv, workers }) : null;
   }
 
   /**
@@ -309,6 +343,7 @@ export class SessionIndex {
       this.dirty = true;
     }
     const counters: Counters = { zone: currentZone(), read: 0, usageRead: 0 };
+    const pool = opts.usage ? this.readPool(files, counters) : null;
     let done = 0;
     const settled = (f: SessionFile, r: 'added' | 'changed' | 'same' | null): void => {
       const info = this.byPath.get(f.path);
@@ -318,16 +353,27 @@ export class SessionIndex {
       if (done % 64 === 0 || done === files.length) opts.onProgress?.({ done, total: files.length, read: counters.read, ...(opts.usage ? { usageRead: counters.usageRead } : {}) });
     };
     // Every file stat-ed first (cheap); those the cache answers are settled at once, the rest read in parallel.
-    const stats = await statAll(files.map((f) => f.path), this.concurrency, this.opts.io === 'sync', opts.signal);
-    const toRead: number[] = [];
-    for (const [i, f] of files.entries()) {
-      const st = stats[i]!;
-      const old = this.byPath.get(f.path);
-      if (st instanceof Error) settled(f, this.statFailed(f.path, st));
-      else if (old && old.size === st.size && old.mtime_ms === st.mtimeMs && !(opts.usage && old.usage?.zone !== counters.zone)) settled(f, 'same');
-      else toRead.push(i);
+    try {
+      const stats = await statAll(files.map((f) => f.path), this.concurrency, this.opts.io === 'sync', opts.signal);
+      const toRead: number[] = [];
+      for (const [i, f] of files.entries()) {
+        const st = stats[i]!;
+        const old = this.byPath.get(f.path);
+        if (st instanceof Error) settled(f, this.statFailed(f.path, st));
+        else if (old && old.size === st.size && old.mtime_ms === st.mtimeMs && !(opts.usage && old.usage?.zone !== counters.zone)) settled(f, 'same');
+        else toRead.push(i);
+      }
+      if (pool) {
+        // Read ahead on every thread; FIFOs and folders named like rollouts are never opened (refreshFile skips them).
+        const regular = toRead.filter((i) => (stats[i] as Stats).isFile());
+        const results = await pool.read(regular.map((i) => files[i]!.path), regular.map((i) => (stats[i] as Stats).size));
+        for (const [k, i] of regular.entries()) this.prefetched.set(files[i]!.path, results[k]!);
+      }
+      await mapLimit(toRead, this.concurrency, async (i) => settled(files[i]!, await this.refreshFile(files[i]!, counters, opts.usage === true, stats[i] as Stats)), opts.signal);
+    } finally {
+      this.prefetched.clear();
+      await pool?.close();
     }
-    await mapLimit(toRead, this.concurrency, async (i) => settled(files[i]!, await this.refreshFile(files[i]!, counters, opts.usage === true, stats[i] as Stats)), opts.signal);
     return changes;
   }
 

@@ -22,7 +22,7 @@ export async function openIndex(values: { 'codex-home'?: string; 'no-cache'?: bo
   const codexHome = path.resolve(io.cwd, resolveCodexHome(values['codex-home'], cliEnv(io)));
   const cacheFile = values['no-cache'] ? null : defaultCacheFile(codexHome, cliEnv(io));
   // A one-shot process: blocking file calls cost less, and nothing else waits on this event loop.
-  const index = new SessionIndex({ codexHome, cacheFile, io: 'sync' });
+  const index = new SessionIndex({ codexHome, cacheFile, io: 'sync', indexWorker: io.indexWorker });
   await index.refresh(refresh);
   try {
     await index.save();

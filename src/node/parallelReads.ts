@@ -1,0 +1,160 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { RolloutHead } from './rolloutReader';
+import { readRolloutHeadAndUsage, type CachedUsage } from './sessionUsage';
+
+/*
+ * A cold index with usage reads every rollout whole (780 MB for 10,000 sessions): CPU work, one file after another.
+ * Here the files are shared between this thread and worker threads (`indexWorker.ts`) through one shared counter:
+ * each thread takes the next file as it finishes the last, so a slow file or a late worker start never leaves a
+ * thread idle, and no message is exchanged per file. Each worker sends everything it read once, at its end.
+ */
+
+/** A head and usage read (see `readRolloutHeadAndUsage`). */
+export interface HeadAndUsage {
+  head: RolloutHead;
+  usage: CachedUsage;
+}
+
+/** What a worker is sent: the files, and the counter it takes them from. */
+export interface ReadWorkerData {
+  files: string[];
+  sizes: number[];
+  headBytes: number;
+  zone: string;
+  /** One Int32: the index of the next file to take (shared by every thread). */
+  next: SharedArrayBuffer;
+}
+
+/** A read that failed, as a worker sends it (an `Error` does not keep its `code` across threads). */
+export interface ReadFailure {
+  message: string;
+  code?: string;
+}
+
+/** A worker's answer: `[index, result]` for every file it took. */
+export type ReadWorkerReply = [number, HeadAndUsage | { failure: ReadFailure }][];
+
+/** Options of {@link readHeadsAndUsage}. */
+export interface ParallelReadOptions {
+  headBytes: number;
+  zone: string;
+  /** The built worker (`dist/indexWorker.cjs`); none: everything is read on this thread. */
+  workerScript?: string | URL;
+  /** `execArgv` of the workers (tests running from sources pass a loader). */
+  workerExecArgv?: string[];
+  /** Worker threads to start (see {@link workerCount}). */
+  workers?: number;
+}
+
+/** Below this many files a worker's start (loading its code, ~30 ms of a core) costs more than it saves. */
+const MIN_FILES_PER_WORKER = 64;
+const MAX_WORKERS = 3;
+
+/** How many workers to start for `files` reads. */
+export function workerCount(files: number, cores = os.availableParallelism()): number {
+  return Math.max(0, Math.min(cores - 1, MAX_WORKERS, Math.floor(files / MIN_FILES_PER_WORKER)));
+}
+
+function failureOf(e: unknown): ReadFailure {
+  const err = e as NodeJS.ErrnoException;
+  return { message: err?.message ?? String(e), ...(typeof err?.code === 'string' ? { code: err.code } : {}) };
+}
+
+/** An `Error` like the one the read threw (message and `code`, which the index turns into a reason). */
+export function errorOf(f: ReadFailure): Error {
+  return Object.assign(new Error(f.message), f.code ? { code: f.code } : {});
+}
+
+/**
+ * Takes files from the shared counter until none are left, reading each with blocking calls; what this thread and
+ * a worker both run.
+ */
+export async function takeAndRead(data: ReadWorkerData, each: (i: number, r: HeadAndUsage | { failure: ReadFailure }) => void): Promise<void> {
+  const next = new Int32Array(data.next);
+  for (let i = Atomics.add(next, 0, 1); i < data.files.length; i = Atomics.add(next, 0, 1)) {
+    try {
+      each(i, await readRolloutHeadAndUsage(data.files[i]!, data.headBytes, { size: data.sizes[i], zone: data.zone, sync: true }));
+    } catch (e) {
+      each(i, { failure: failureOf(e) });
+    }
+  }
+}
+
+/** A worker waiting for its files; `done` settles with its reply, or null when it failed or died (its files are then read here). */
+interface ReadWorker {
+  worker: Worker | null;
+  done: Promise<ReadWorkerReply | null>;
+}
+
+function startWorker(script: string | URL, execArgv?: string[]): ReadWorker {
+  let worker: Worker | null = null;
+  const done = new Promise<ReadWorkerReply | null>((resolve) => {
+    try {
+      worker = new Worker(script, execArgv ? { execArgv } : {});
+    } catch {
+      return resolve(null);
+    }
+    let reply: ReadWorkerReply | null = null;
+    worker.once('message', (m: ReadWorkerReply) => (reply = m));
+    worker.once('error', () => resolve(null));
+    worker.once('exit', () => resolve(reply));
+  });
+  return { worker, done };
+}
+
+/**
+ * Worker threads for {@link ReadPool.read}, started ahead (`workers`, see {@link workerCount}): each loads its code
+ * (~30 – 70 ms of a core) while this thread still lists and stats the files. Used once, then gone; {@link close}
+ * ends workers that got nothing to do.
+ */
+export class ReadPool {
+  private readonly workers: ReadWorker[];
+  private used = false;
+
+  constructor(private readonly opts: ParallelReadOptions) {
+    const n = opts.workerScript ? (opts.workers ?? 0) : 0;
+    this.workers = Array.from({ length: n }, () => startWorker(opts.workerScript!, opts.workerExecArgv));
+  }
+
+  /**
+   * The head and usage of every file (`sizes[i]` bytes of `files[i]`), or the error its read threw, in order: read
+   * with blocking calls on this thread and on the pool's workers at the same time. Files a worker took but never
+   * answered for (it died) are read here.
+   */
+  async read(files: string[], sizes: number[]): Promise<(HeadAndUsage | Error)[]> {
+    if (this.used) throw new Error('a ReadPool reads once');
+    this.used = true;
+    const { headBytes, zone } = this.opts;
+    const out = new Array<HeadAndUsage | Error | undefined>(files.length);
+    const data: ReadWorkerData = { files, sizes, headBytes, zone, next: new SharedArrayBuffer(4) };
+    for (const w of this.workers) w.worker?.postMessage(data);
+    const put = (i: number, r: HeadAndUsage | { failure: ReadFailure }): void => void (out[i] = 'failure' in r ? errorOf(r.failure) : r);
+    await takeAndRead(data, put);
+    for (const reply of await Promise.all(this.workers.map((w) => w.done))) for (const [i, r] of reply ?? []) put(i, r);
+    for (let i = 0; i < files.length; i++) {
+      if (out[i] !== undefined) continue;
+      try {
+        out[i] = await readRolloutHeadAndUsage(files[i]!, headBytes, { size: sizes[i], zone, sync: true });
+      } catch (e) {
+        out[i] = e as Error;
+      }
+    }
+    return out as (HeadAndUsage | Error)[];
+  }
+
+  /** Ends the workers (those still waiting for files, when {@link read} was not called). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker?.terminate()));
+  }
+}
+
+/** {@link ReadPool.read} with a pool of its own (sized by {@link workerCount} unless `workers` is given). */
+export async function readHeadsAndUsage(files: string[], sizes: number[], opts: ParallelReadOptions): Promise<(HeadAndUsage | Error)[]> {
+  const pool = new ReadPool({ ...opts, workers: opts.workers ?? workerCount(files.length) });
+  try {
+    return await pool.read(files, sizes);
+  } finally {
+    await pool.close();
+  }
+}
