@@ -25,6 +25,9 @@ const INJECTED_TAGS = [
 
 const INJECTED_PREFIXES = ['# agents.md instructions for', '<environment_context', '<user_instructions'];
 
+/** How injected context starts (lower case): a prefix above, or a tag opened as `<tag>` or `<tag …>`. */
+const INJECTED_STARTS = [...INJECTED_PREFIXES, ...INJECTED_TAGS.flatMap((tag) => [`<${tag}>`, `<${tag} `])];
+
 /**
  * A whole message that is one `<snake_case …>…</snake_case>` block: the harness's style for state it hands the model
  * (new tags appear with new CLIs). A one-word tag is left alone, since a person may well wrap a prompt in `<task>`.
@@ -42,9 +45,11 @@ export const REQUEST_MARKER = '## My request for Codex:';
 export function isInjectedContext(text: string): boolean {
   const t = text.trim();
   if (t === '') return true;
+  // Every mark of injected context starts with `<` or `#`: most prompts need no closer look.
+  const first = t.charCodeAt(0);
+  if (first !== 0x3c && first !== 0x23) return false;
   const lower = t.slice(0, 64).toLowerCase();
-  if (INJECTED_PREFIXES.some((p) => lower.startsWith(p))) return true;
-  for (const tag of INJECTED_TAGS) if (lower.startsWith(`<${tag}>`) || lower.startsWith(`<${tag} `)) return true;
+  for (const start of INJECTED_STARTS) if (lower.startsWith(start)) return true;
   return WRAPPED_BLOCK.test(t);
 }
 
