@@ -2,7 +2,7 @@ import type { Usage, UsageScope } from '../shared/threadModel';
 import { tokenCountUsage, UsageTotals } from './rolloutContext';
 import { addUsage, subtractUsage, usageFromWire } from './usage';
 import { UsageLedger } from './usageLedger';
-import { envelopeTimestamp, modelAt, tokenCountAt, usageLineKind, type UsageLineKind } from './usageLineKind';
+import { envelopeTimestamp, latin1, modelAt, tokenCountAt, usageLineKind, type UsageLineKind } from './usageLineKind';
 import { atLeast, parseCliVersion } from './version';
 
 /** Tokens one model spent on one day of a session. */
@@ -35,6 +35,8 @@ export interface UsageScanOptions {
   headLines?: (buf: Uint8Array, start: number, end: number) => boolean;
   /** Decodes UTF-8 `buf[start, end)`; default a `TextDecoder` (Node passes a faster one). */
   decode?: (buf: Uint8Array, start: number, end: number) => string;
+  /** Decodes `buf[start, end)` as Latin-1, one char per byte (timestamps); default `String.fromCharCode`. */
+  latin1?: (buf: Uint8Array, start: number, end: number) => string;
 }
 
 const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
@@ -79,12 +81,14 @@ export class RolloutUsageScanner {
   private day = '';
   private headLines: ((buf: Uint8Array, start: number, end: number) => boolean) | null;
   private readonly decode: (buf: Uint8Array, start: number, end: number) => string;
+  private readonly latin1: (buf: Uint8Array, start: number, end: number) => string;
 
   constructor(opts: UsageScanOptions = {}) {
     this.dayOf = opts.dayOf ?? localDay;
     this.headLines = opts.headLines ?? null;
     const decoder = new TextDecoder('utf-8');
     this.decode = opts.decode ?? ((buf, start, end) => decoder.decode(buf.subarray(start, end)));
+    this.latin1 = opts.latin1 ?? latin1;
   }
 
   /** Feeds bytes of the file, in order (chunks may split lines anywhere). */
@@ -144,7 +148,7 @@ export class RolloutUsageScanner {
       const fast = this.unterminated ? null : tokenCountAt(buf, start, end);
       if (fast) {
         if (!fast.total && !fast.last) return;
-        return this.record('token_count', { info: { total_token_usage: fast.total, last_token_usage: fast.last } }, envelopeTimestamp(buf, start, end), '');
+        return this.record('token_count', { info: { total_token_usage: fast.total, last_token_usage: fast.last } }, envelopeTimestamp(buf, start, end, this.latin1), '');
       }
     }
     const text = this.decode(buf, start, end);

@@ -98,7 +98,7 @@ export function modelAt(buf: Uint8Array, start: number, end: number, known: stri
   if (buf[i] !== 0x22 || i === from) return null;
   if (known !== null && spells(buf, from, i, known)) return known;
   for (let k = from; k < i; k++) if (buf[k]! >= 0x80) return new TextDecoder().decode(buf.subarray(from, i));
-  return String.fromCharCode.apply(null, buf.subarray(from, i) as unknown as number[]);
+  return latin1(buf, from, i);
 }
 
 /** Whether `buf[from, to)` is the ASCII text `s` (other text is not compared: its bytes are not its char codes). */
@@ -108,14 +108,22 @@ function spells(buf: Uint8Array, from: number, to: number, s: string): boolean {
   return true;
 }
 
-/** The `"timestamp"` of an envelope line, read in place (null when the line does not start with one). */
-export function envelopeTimestamp(buf: Uint8Array, start: number, end: number): string | null {
+/** `buf[start, end)` as Latin-1 text: one char per byte. */
+export function latin1(buf: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+}
+
+/**
+ * The `"timestamp"` of an envelope line, read in place (null when the line does not start with one). `text` turns
+ * its bytes into a string as {@link latin1} does (Node passes a native one: this runs for every usage record).
+ */
+export function envelopeTimestamp(buf: Uint8Array, start: number, end: number, text = latin1): string | null {
   if (!bytesAt(buf, start, TIMESTAMP)) return null;
   const from = start + TIMESTAMP.length;
   let i = from;
   while (i < end && i - from < 64 && buf[i] !== 0x22) i++;
   if (buf[i] !== 0x22) return null;
-  return String.fromCharCode.apply(null, buf.subarray(from, i) as unknown as number[]);
+  return text(buf, from, i);
 }
 
 /** Token fields of a usage object, as `token_count` writes them. */

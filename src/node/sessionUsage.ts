@@ -130,7 +130,7 @@ export interface UsageReadOptions {
 
 /** The exact token usage of a rollout file (read whole, once). Throws only when the file cannot be read. */
 export async function readRolloutUsage(file: string, opts: UsageReadOptions = {}): Promise<CachedUsage> {
-  const scanner = new RolloutUsageScanner({ decode });
+  const scanner = new RolloutUsageScanner({ decode, latin1 });
   await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal, opts.sync);
   return { ...scanner.end(), zone: opts.zone ?? currentZone() };
 }
@@ -162,13 +162,16 @@ export async function readRolloutHeadAndUsage(file: string, headBytes: number, o
     complete = headComplete(parser.session);
     return !complete;
   };
-  const scanner = new RolloutUsageScanner({ headLines, decode });
+  const scanner = new RolloutUsageScanner({ headLines, decode, latin1 });
   await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal, opts.sync);
   const usage = { ...scanner.end(), zone: opts.zone ?? currentZone() };
   return { head: { session: parser.session, bytes: Math.min(bytes, headBytes), complete }, usage };
 }
 
 const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.length));
+
+/** Latin-1 of `buf[start, end)`: Buffer's native decoder, a few times faster than `String.fromCharCode` on bytes. */
+const latin1 = (u: Uint8Array, start: number, end: number): string => asBuffer(u).toString('latin1', start, end);
 
 /** UTF-8 of `buf[start, end)`; pure ASCII (most lines) as Latin-1, which V8 turns into a string many times faster. */
 function decode(u: Uint8Array, start: number, end: number): string {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { usageFromWire } from '../../../src/core/usage';
-import { envelopeTimestamp, modelAt, tokenCountAt, usageLineKind } from '../../../src/core/usageLineKind';
+import { envelopeTimestamp, latin1, modelAt, tokenCountAt, usageLineKind } from '../../../src/core/usageLineKind';
 import { corpusRollouts } from '../../helpers/codexHome';
 import { corpusAvailable } from '../../helpers/corpus';
 
@@ -99,5 +99,15 @@ describe('usage line readers, hand-made cases', () => {
     const whole = line('gpt-5');
     const cut = new TextDecoder().decode(whole).indexOf('"model"') + 6;
     assert.equal(modelAt(whole, 0, cut), null, 'a model past the end is not read');
+  });
+
+  it('read the timestamp as Latin-1, with the default decoder or a native one alike', () => {
+    const line = Buffer.from('{"timestamp":"2026-11-21T08:00:00.000Z","type":"event_msg"}');
+    assert.equal(envelopeTimestamp(line, 0, line.length), '2026-11-21T08:00:00.000Z');
+    const odd = Buffer.from('{"timestamp":"2026-11-21T08:00:00.000Zé","type":"event_msg"}');
+    const native = (b: Uint8Array, start: number, end: number): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1', start, end);
+    assert.equal(envelopeTimestamp(odd, 0, odd.length), envelopeTimestamp(odd, 0, odd.length, native));
+    assert.equal(latin1(odd, 14, odd.indexOf('","type"')), '2026-11-21T08:00:00.000ZÃ©');
+    assert.equal(envelopeTimestamp(line, 1, line.length), null);
   });
 });
