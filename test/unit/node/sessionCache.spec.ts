@@ -5,7 +5,7 @@ import path from 'node:path';
 import { INDEX_FORMAT, loadSessionCache, saveSessionCache } from '../../../src/node/sessionCache';
 import type { SessionInfo } from '../../../src/node/sessionFiles';
 
-describe('session index cache file (rows)', () => {
+describe('session index cache file (columns)', () => {
   let dir: string;
   let home: string;
   let file: string;
@@ -46,26 +46,38 @@ describe('session index cache file (rows)', () => {
       info(path.join(dir, 'elsewhere', NAME)),
     ];
     await saveSessionCache(file, home, sessions);
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as { format: number; sessions: unknown[][] };
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as { format: number; files: string[]; strings: string[] };
     assert.equal(raw.format, INDEX_FORMAT);
-    assert.equal(raw.sessions[0]![0], ['sessions', '2026', '11', '21', NAME].join(path.sep), 'paths below the home are kept relative');
+    assert.equal(raw.files[0], ['sessions', '2026', '11', '21', NAME].join(path.sep), 'paths below the home are kept relative');
+    assert.equal(raw.strings.filter((v) => v === 'gpt-5-codex').length, 1, 'each string once');
     const loaded = await loadSessionCache(file, home);
     assert.deepEqual([...loaded.values()], sessions);
   });
 
-  it('drops a row that does not fit (one by one), a relative path outside the home, and a cache of another format', async () => {
-    const good = info(path.join(home, 'sessions', NAME));
-    await saveSessionCache(file, home, [good, info('relative/elsewhere/' + NAME)]);
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as { sessions: unknown[][] };
-    assert.equal(raw.sessions.length, 1, 'a relative path outside the home is not written');
-    const bad = [...raw.sessions[0]!];
-    bad[2] = 'large';
-    const badUsage = [...raw.sessions[0]!, ['UTC', [1, 2, 3], [], null]];
-    const badName = [...raw.sessions[0]!];
-    badName[0] = 'sessions/notes.txt';
-    writeFileSync(file, JSON.stringify({ ...raw, sessions: [bad, raw.sessions[0], badUsage, badName] }));
-    assert.deepEqual([...(await loadSessionCache(file, home)).values()], [good]);
-    writeFileSync(file, JSON.stringify({ ...raw, format: INDEX_FORMAT - 1 }));
-    assert.equal((await loadSessionCache(file, home)).size, 0);
+  it('drops a session that does not fit (one by one), a relative path outside the home, and a cache of another format or shape', async () => {
+    const usage = { input_tokens: 1011, cached_input_tokens: 100, output_tokens: 20, reasoning_output_tokens: 5 };
+    const good = (i: number): SessionInfo =>
+      info(path.join(home, 'sessions', NAME.replace('08-08-12', `08-08-1${i}`)), { local_time: `2026-11-21T08:08:1${i}`, usage: { zone: 'UTC', total: usage, slices: [{ model: 'gpt-5', day: '2026-11-21', usage }], last_activity: null } });
+    await saveSessionCache(file, home, [good(0), info('relative/elsewhere/' + NAME), good(1), good(2), good(3), good(4), good(5)]);
+    type Raw = { format: number; strings: unknown[]; files: unknown[]; numbers: unknown[]; meta: unknown[]; usage: unknown[] };
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as Raw;
+    assert.equal(raw.files.length, 6, 'a relative path outside the home is not written');
+    assert.equal(raw.usage.length % 6, 0);
+    const per = raw.usage.length / 6; // every session's usage has the same length here
+    const damaged = structuredClone(raw);
+    damaged.numbers[2] = 'large'; // session 1's size
+    damaged.usage[2 * per + 3] = 2; // session 2: neither 0 nor 1 before the total
+    damaged.files[3] = 'sessions/notes.txt'; // session 3: not a rollout's name
+    damaged.meta[4 * 10 + 6] = damaged.strings.indexOf('gpt-5'); // session 4: a model where the source goes
+    damaged.usage[5 * per + 2] = 9999; // session 5: last_activity is no string of the table
+    writeFileSync(file, JSON.stringify(damaged));
+    assert.deepEqual([...(await loadSessionCache(file, home)).values()], [good(0)]);
+    for (const broken of [{ ...raw, format: INDEX_FORMAT - 1 }, { ...raw, meta: raw.meta.slice(1) }, { ...raw, strings: [...raw.strings, 7] }, { ...raw, usage: 'none' }]) {
+      writeFileSync(file, JSON.stringify(broken));
+      assert.equal((await loadSessionCache(file, home)).size, 0);
+    }
+    // A usage column cut short: the sessions before the cut stand.
+    writeFileSync(file, JSON.stringify({ ...raw, usage: raw.usage.slice(0, 2 * per + 2) }));
+    assert.equal((await loadSessionCache(file, home)).size, 2);
   });
 });
