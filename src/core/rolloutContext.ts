@@ -127,15 +127,21 @@ export class UsageTotals {
  */
 export function tokenCountUsage(totals: UsageTotals, msg: Record<string, unknown>, ts?: string | null): ThreadEvent | null {
   const info = msg.info as { total_token_usage?: unknown; last_token_usage?: unknown } | null | undefined;
-  if (info && typeof info === 'object') {
-    const total = usageFromWire(info.total_token_usage);
-    if (total) return totals.total(total, 'token_count', ts);
-    const last = usageFromWire(info.last_token_usage);
-    return last && !totals.repeated(ts, 'last', last) ? { type: 'usage', usage: last, scope: 'call' } : null;
-  }
+  if (info && typeof info === 'object') return infoUsage(totals, info.total_token_usage, info.last_token_usage, ts);
   if ('info' in msg) return null;
   const call = usageFromWire(msg);
   return call ? { type: 'usage', usage: call, scope: 'call' } : null;
+}
+
+/**
+ * The usage event of a `token_count`'s `info`, from its two usage objects as written (the usage scanner reads them
+ * in place): the cumulative total, else the last call's.
+ */
+export function infoUsage(totals: UsageTotals, totalUsage: unknown, lastUsage: unknown, ts?: string | null): ThreadEvent | null {
+  const total = usageFromWire(totalUsage);
+  if (total) return totals.total(total, 'token_count', ts);
+  const last = usageFromWire(lastUsage);
+  return last && !totals.repeated(ts, 'last', last) ? { type: 'usage', usage: last, scope: 'call' } : null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Usage, UsageScope } from '../shared/threadModel';
-import { tokenCountUsage, UsageTotals } from './rolloutContext';
+import { infoUsage, tokenCountUsage, UsageTotals } from './rolloutContext';
 import { addUsage, subtractUsage, usageFromWire } from './usage';
 import { UsageLedger } from './usageLedger';
 import { envelopeTimestamp, latin1, modelAt, tokenCountAt, usageLineKind, type UsageLineKind } from './usageLineKind';
@@ -68,6 +68,8 @@ export class RolloutUsageScanner {
   private readonly ledger = new UsageLedger();
   private readonly dayOf: (ms: number) => string;
   private readonly slices = new Map<string, UsageSlice>();
+  /** The slice the last record was counted in. */
+  private recent: UsageSlice | null = null;
   private carry: Uint8Array | null = null;
   /** Set while the last line, which had no line break, is read. */
   private unterminated = false;
@@ -148,7 +150,10 @@ export class RolloutUsageScanner {
       const fast = this.unterminated ? null : tokenCountAt(buf, start, end);
       if (fast) {
         if (!fast.total && !fast.last) return;
-        return this.record('token_count', { info: { total_token_usage: fast.total, last_token_usage: fast.last } }, envelopeTimestamp(buf, start, end, this.latin1), '');
+        const ts = envelopeTimestamp(buf, start, end, this.latin1);
+        const e = infoUsage(this.totals, fast.total, fast.last, ts);
+        if (e?.type === 'usage') this.count(e.usage, e.scope, ts);
+        return;
       }
     }
     const text = this.decode(buf, start, end);
@@ -209,10 +214,17 @@ export class RolloutUsageScanner {
     this.counted = total;
     if (ts) this.last = ts;
     const day = this.dayFor(ts);
+    // Most records add to the slice the one before added to: no key to build and look up for them.
+    const recent = this.recent;
+    if (recent && recent.model === this.model && recent.day === day) {
+      recent.usage = addUsage(recent.usage, delta);
+      return;
+    }
     const key = `${this.model ?? ''}\u0000${day}`;
-    const slice = this.slices.get(key);
+    let slice = this.slices.get(key);
     if (slice) slice.usage = addUsage(slice.usage, delta);
-    else this.slices.set(key, { model: this.model, day, usage: delta });
+    else this.slices.set(key, (slice = { model: this.model, day, usage: delta }));
+    this.recent = slice;
   }
 
   private dayFor(ts: string | null): string {
