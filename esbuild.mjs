@@ -26,15 +26,14 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const configs = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.cjs', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/taskHost.ts'], outfile: 'dist/taskHost.cjs', platform: 'node', format: 'cjs', target: 'node20' },
-  // The session index's worker threads (a cold index with usage reads files on every core).
-  { ...common, entryPoints: ['src/node/indexWorker.ts'], outfile: 'dist/indexWorker.cjs', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/webview/usage/main.ts'], outfile: 'dist/usage.js', platform: 'browser', format: 'iife', target: 'es2022' },
   {
     ...common,
     // Split: each subcommand's code is a chunk (dist/cli/) that `main` imports when that command runs, so
     // `usage` never loads zod or the exec pipeline it does not need (startup was most of a warm `usage`).
-    entryPoints: { cli: 'src/cli.ts' },
+    // The session index's worker threads (dist/indexWorker.js) share the chunks and load only what a job needs.
+    entryPoints: { cli: 'src/cli.ts', indexWorker: 'src/node/indexWorker.ts' },
     outdir: 'dist',
     splitting: true,
     chunkNames: 'cli/[name]-[hash]',

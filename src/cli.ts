@@ -7,8 +7,8 @@ void main(process.argv.slice(2), {
   stderr: (t) => process.stderr.write(t),
   stdin: process.stdin,
   cwd: process.cwd(),
-  // Beside this file once built (dist/cli.js, dist/indexWorker.cjs).
-  indexWorker: fileURLToPath(new URL('./indexWorker.cjs', import.meta.url)),
+  // Beside this file once built (dist/cli.js, dist/indexWorker.js).
+  indexWorker: fileURLToPath(new URL('./indexWorker.js', import.meta.url)),
   onInterrupt: (handler) => {
     const on = (): void => handler();
     process.on('SIGINT', on);

@@ -39,7 +39,7 @@ export type ReadWorkerReply = [number, HeadAndUsage | { failure: ReadFailure }][
 export interface ParallelReadOptions {
   headBytes: number;
   zone: string;
-  /** The built worker (`dist/indexWorker.cjs`); none: everything is read on this thread. */
+  /** The built worker (`dist/indexWorker.js`); none: everything is read on this thread. */
   workerScript?: string | URL;
   /** `execArgv` of the workers (tests running from sources pass a loader). */
   workerExecArgv?: string[];

@@ -10,7 +10,7 @@ import { readRolloutHeadAndUsage } from '../../../src/node/sessionUsage';
 import { makeCorpusCodexHome } from '../../helpers/codexHome';
 import { generateUsageHome } from '../../helpers/usageHome';
 
-/** The worker from its sources (see the helper; the build runs `dist/indexWorker.cjs`). */
+/** The worker from its sources (see the helper; the build runs `dist/indexWorker.js`). */
 const WORKER = new URL('../../helpers/indexWorker.mjs', import.meta.url);
 const COUNTING_WORKER = new URL('../../helpers/countingIndexWorker.mjs', import.meta.url);
 const HEAD_BYTES = 1024 * 1024;
@@ -101,10 +101,15 @@ describe('parallelReads', () => {
     assert.deepEqual(plain(got.slice(1, 6)), plain(await serial(files.slice(0, 5), sizes.slice(0, 5))));
   });
 
-  it('reads on this thread what a worker that cannot start or dies never answered for', async () => {
-    const { files, sizes } = await corpusFiles();
+  it('reads on this thread what a worker that cannot start or dies never answered for', async function () {
+    this.timeout(60_000);
+    // Enough files that this thread is still reading when the worker gets the job.
+    const g = generateUsageHome(300, 6);
+    homes.push(g.home);
+    const files = (await listSessionFiles(g.home, { sync: true })).map((f) => f.path);
+    const sizes = files.map((f) => statSync(f).size);
     const expected = plain(await serial(files, sizes));
-    const missing = path.join(homes[homes.length - 1]!, 'no-such-worker.cjs');
+    const missing = path.join(g.home, 'no-such-worker.cjs');
     assert.deepEqual(plain(await readHeadsAndUsage(files, sizes, { headBytes: HEAD_BYTES, zone: ZONE, workerScript: missing, workers: 1 })), expected);
     // A worker that takes five files and dies without a word.
     const { got, taken } = await withCountingWorker(files, sizes, 5);
