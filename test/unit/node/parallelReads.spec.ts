@@ -30,11 +30,12 @@ describe('parallelReads', () => {
   const homes: string[] = [];
   after(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
 
-  async function corpusFiles(): Promise<{ files: string[]; sizes: number[] }> {
-    const home = makeCorpusCodexHome();
+  /** The rollouts of a new home (the corpus's, or `generated` sessions) and their sizes. */
+  async function homeFiles(generated?: { count: number; seed: number }): Promise<{ home: string; files: string[]; sizes: number[] }> {
+    const home = generated ? generateUsageHome(generated.count, generated.seed).home : makeCorpusCodexHome();
     homes.push(home);
     const files = (await listSessionFiles(home, { sync: true })).map((f) => f.path);
-    return { files, sizes: files.map((f) => statSync(f).size) };
+    return { home, files, sizes: files.map((f) => statSync(f).size) };
   }
 
   it('sizes the pool by cores and files: none for few files or one core, at most 3', () => {
@@ -47,7 +48,7 @@ describe('parallelReads', () => {
 
   it('reads every corpus rollout on two workers and this thread exactly as one thread does, in order', async function () {
     this.timeout(60_000);
-    const { files, sizes } = await corpusFiles();
+    const { files, sizes } = await homeFiles();
     const expected = plain(await serial(files, sizes));
     const got = plain(await readHeadsAndUsage(files, sizes, { headBytes: HEAD_BYTES, zone: ZONE, workerScript: WORKER, workers: 2 }));
     assert.equal(got.length, files.length);
@@ -78,10 +79,7 @@ describe('parallelReads', () => {
 
   it('shares the files: the worker takes some, this thread the others, each once', async function () {
     this.timeout(60_000);
-    const g = generateUsageHome(400, 5);
-    homes.push(g.home);
-    const files = (await listSessionFiles(g.home, { sync: true })).map((f) => f.path);
-    const sizes = files.map((f) => statSync(f).size);
+    const { files, sizes } = await homeFiles({ count: 400, seed: 5 });
     const { got, taken } = await withCountingWorker(files, sizes);
     assert.deepEqual(got, plain(await serial(files, sizes)));
     assert.ok(taken.length > 0 && taken.length < files.length, `the worker took ${taken.length} of ${files.length} files`);
@@ -89,7 +87,7 @@ describe('parallelReads', () => {
   });
 
   it('keeps each failed read as its error (missing file, folder) and reads the rest', async () => {
-    const { files, sizes } = await corpusFiles();
+    const { files, sizes } = await homeFiles();
     const dir = path.dirname(files[0]!);
     const gone = path.join(dir, 'rollout-2025-01-01T00-00-00-00000000-0000-0000-0000-000000000000.jsonl');
     const folder = path.join(dir, 'rollout-2025-01-01T00-00-01-00000000-0000-0000-0000-000000000001.jsonl');
@@ -104,12 +102,9 @@ describe('parallelReads', () => {
   it('reads on this thread what a worker that cannot start or dies never answered for', async function () {
     this.timeout(60_000);
     // Enough files that this thread is still reading when the worker gets the job.
-    const g = generateUsageHome(300, 6);
-    homes.push(g.home);
-    const files = (await listSessionFiles(g.home, { sync: true })).map((f) => f.path);
-    const sizes = files.map((f) => statSync(f).size);
+    const { home, files, sizes } = await homeFiles({ count: 300, seed: 6 });
     const expected = plain(await serial(files, sizes));
-    const missing = path.join(g.home, 'no-such-worker.cjs');
+    const missing = path.join(home, 'no-such-worker.cjs');
     assert.deepEqual(plain(await readHeadsAndUsage(files, sizes, { headBytes: HEAD_BYTES, zone: ZONE, workerScript: missing, workers: 1 })), expected);
     // A worker that takes five files and dies without a word.
     const { got, taken } = await withCountingWorker(files, sizes, 5);
