@@ -191,8 +191,8 @@ const HEAD_WINDOW = 240;
  * most of the cost of a head.
  */
 function headText(buf: Buffer, start: number, end: number): string | null {
-  // The window as Latin-1, one char per byte, so that the marks match as their bytes would: one native decode and
-  // string searches cost a third of a `Buffer#includes` per mark.
+  // The window as Latin-1, one char per byte, so that the marks match as their bytes would: a native decode and two
+  // string searches cost a third of four `Buffer#includes` (each a trip into C++ with its argument checks).
   const window = buf.toString('latin1', start, Math.min(end, start + HEAD_WINDOW));
   if (HEAD_SKIP.test(window)) return null;
   if (window.includes('"type":"session_meta"')) {
