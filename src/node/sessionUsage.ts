@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import type { RolloutParser } from '../core/rolloutParser';
-import { headComplete } from '../core/rolloutSession';
+import { headComplete, type RolloutSession } from '../core/rolloutSession';
 import { RolloutUsageScanner, type SessionUsage } from '../core/rolloutUsage';
 import type { RolloutHead } from './rolloutReader';
 
@@ -156,7 +156,7 @@ export async function readRolloutHeadAndUsage(file: string, headBytes: number, o
   const headLines = (buf: Uint8Array, start: number, end: number): boolean => {
     bytes += end - start + 1;
     if (bytes > headBytes) return false; // a line past the budget is not parsed, as in readRolloutHead
-    const text = headText(asBuffer(buf), start, end);
+    const text = headText(asBuffer(buf), start, end, parser.session);
     if (text === null) return true;
     parser.push(text);
     complete = headComplete(parser.session);
@@ -180,21 +180,28 @@ function decode(u: Uint8Array, start: number, end: number): string {
 }
 
 const BASE_INSTRUCTIONS = Buffer.from(',"base_instructions":');
-/** Lines the head parser gets nothing from: instruction messages and 0.169's world state (kilobytes each). */
-const HEAD_SKIP = /"type":"world_state"|"role":"developer"|"role":"system"/;
+/**
+ * Lines the head parser gets nothing from: instruction messages and 0.169's world state (kilobytes each), and turn
+ * starts (they open a turn, which tells nothing about the session).
+ */
+const HEAD_SKIP = /"type":"world_state"|"role":"developer"|"role":"system"|"payload":\{"type":"(?:task|turn)_started"/;
+/** The records that tell the head only the model and folder. */
+const SETTINGS = /"type":"turn_context","payload":\{|"payload":\{"type":"thread_settings_applied"/;
 /** How far into a line its record type (and a message's role) appear. */
 const HEAD_WINDOW = 240;
 
 /**
  * The text of a head line for the parser, or null for a line it has no use for. A `session_meta` is cut before its
  * `base_instructions` (up to ~20 KB of text, after every field the head needs): decoding and parsing that text is
- * most of the cost of a head.
+ * most of the cost of a head. Once `session` has its model and folder, the records that give only those are not
+ * parsed either (0.169 writes `thread_settings_applied` after the first `turn_context`).
  */
-function headText(buf: Buffer, start: number, end: number): string | null {
-  // The window as Latin-1, one char per byte, so that the marks match as their bytes would: a native decode and two
-  // string searches cost a third of four `Buffer#includes` (each a trip into C++ with its argument checks).
+function headText(buf: Buffer, start: number, end: number, session: RolloutSession): string | null {
+  // The window as Latin-1, one char per byte, so that the marks match as their bytes would: a native decode and
+  // string searches cost a third of the `Buffer#includes` they replace (each a trip into C++ with argument checks).
   const window = buf.toString('latin1', start, Math.min(end, start + HEAD_WINDOW));
   if (HEAD_SKIP.test(window)) return null;
+  if (session.model !== null && session.cwd !== null && SETTINGS.test(window)) return null;
   if (window.includes('"type":"session_meta"')) {
     const cut = buf.subarray(start, end).indexOf(BASE_INSTRUCTIONS);
     if (cut > 0) {
