@@ -92,19 +92,32 @@ class Columns {
     if (file === null) return false;
     this.files.push(file);
     this.numbers.push(s.size, s.mtime_ms);
-    const str = (v: string | null): number => this.str(v);
-    this.meta.push(str(s.started_at), str(s.cwd), str(s.cli_version), str(s.originator), str(s.model), str(s.title), str(s.source), str(s.family), s.complete ? 1 : 0, s.archived ? 1 : 0);
+    const m = this.meta;
+    m.push(this.str(s.started_at), this.str(s.cwd), this.str(s.cli_version), this.str(s.originator), this.str(s.model), this.str(s.title));
+    m.push(this.str(s.source), this.str(s.family), s.complete ? 1 : 0, s.archived ? 1 : 0);
     const u = s.usage;
+    const out = this.usage;
     if (!u) {
-      this.usage.push(0);
+      out.push(0);
       return true;
     }
-    const counts = (x: Usage): number[] => [x.input_tokens, x.cached_input_tokens, x.output_tokens, x.reasoning_output_tokens];
-    const body = [str(u.zone), str(u.last_activity), u.total ? 1 : 0, ...(u.total ? counts(u.total) : []), u.slices.length];
-    for (const x of u.slices) body.push(str(x.model), str(x.day), ...counts(x.usage));
-    this.usage.push(body.length, ...body);
+    // The length first, known once the rest is written (no array built per session: 10,000 of them show).
+    const at = out.length;
+    out.push(0, this.str(u.zone), this.str(u.last_activity));
+    out.push(u.total ? 1 : 0);
+    if (u.total) pushCounts(out, u.total);
+    out.push(u.slices.length);
+    for (const x of u.slices) {
+      out.push(this.str(x.model), this.str(x.day));
+      pushCounts(out, x.usage);
+    }
+    out[at] = out.length - at - 1;
     return true;
   }
+}
+
+function pushCounts(out: number[], x: Usage): void {
+  out.push(x.input_tokens, x.cached_input_tokens, x.output_tokens, x.reasoning_output_tokens);
 }
 
 /** The prefix of every indexed path: `codexHome` as the index joins it, with a trailing separator. */
