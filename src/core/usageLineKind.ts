@@ -11,6 +11,7 @@ export type UsageLineKind = 'token_count' | 'token_usage_record' | 'turn_context
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const TIMESTAMP = enc('{"timestamp":"');
 const TYPE = enc('"type":"');
+const ORDINAL = enc('"ordinal":');
 const EVENT_MSG = enc('event_msg","payload":{"type":"');
 const TOKEN_COUNT = enc('token_count"');
 const THREAD_SETTINGS = enc('thread_settings_applied"');
@@ -39,6 +40,14 @@ function find(buf: Uint8Array, lit: Uint8Array, from: number, to: number): numbe
   return -1;
 }
 
+/** Where `"type":"` is when `"ordinal":123,` is at `i` and it ends before `to`; -1 otherwise. */
+function afterOrdinal(buf: Uint8Array, i: number, to: number): number {
+  if (!bytesAt(buf, i, ORDINAL)) return -1;
+  let d = i + ORDINAL.length;
+  while (d < to && buf[d]! >= 0x30 && buf[d]! <= 0x39) d++;
+  return buf[d] === 0x2c && d + 1 + TYPE.length <= to && bytesAt(buf, d + 1, TYPE) ? d + 1 : -1;
+}
+
 /** The kind of the line `buf[start, end)`. `unsure`: not the usual shape, decode and look. */
 export function usageLineKind(buf: Uint8Array, start: number, end: number): UsageLineKind {
   if (!bytesAt(buf, start, TIMESTAMP)) {
@@ -46,9 +55,12 @@ export function usageLineKind(buf: Uint8Array, start: number, end: number): Usag
     if (bytesAt(buf, start, BARE_TYPE)) return [0x65, 0x74, 0x73].includes(buf[start + BARE_TYPE.length]!) ? 'unsure' : 'skip';
     return BARE_STARTS.some((b) => bytesAt(buf, start, b)) ? 'skip' : 'unsure';
   }
-  // Usually right after a 24-character timestamp (`2026-11-21T08:05:53.880Z",`); else searched for.
+  // Usually right after a 24-character timestamp (`2026-11-21T08:05:53.880Z",`), or after 0.169's `"ordinal":n,`
+  // there; else searched for.
   const guess = start + TIMESTAMP.length + 26;
-  const t = bytesAt(buf, guess, TYPE) ? guess : find(buf, TYPE, start + TIMESTAMP.length, Math.min(end, start + TYPE_WINDOW));
+  const to = Math.min(end, start + TYPE_WINDOW);
+  let t = bytesAt(buf, guess, TYPE) ? guess : afterOrdinal(buf, guess, to);
+  if (t < 0) t = find(buf, TYPE, start + TIMESTAMP.length, to);
   if (t < 0) return 'unsure';
   const v = t + TYPE.length;
   // One byte tells most record types apart; the rest of the name is checked before trusting it.

@@ -27,6 +27,13 @@ function* lines(bytes: Uint8Array): Generator<{ start: number; end: number; obj:
   }
 }
 
+/** The kind a parsed line has (as the scanner's slow path tells it), for lines `usageLineKind` is sure of. */
+function parsedKind(obj: Json | null): string {
+  const payload = obj?.payload as Json | undefined;
+  if (obj?.type === 'event_msg') return payload?.type === 'token_count' ? 'token_count' : payload?.type === 'thread_settings_applied' ? 'thread_settings' : 'skip';
+  return obj?.type === 'turn_context' || obj?.type === 'session_meta' || obj?.type === 'token_usage_record' ? obj.type : 'skip';
+}
+
 /** The counts of a `token_count` line as the slow path reads them. */
 function parsedCounts(payload: Json): { total: unknown; last: unknown } {
   const info = payload.info as Json | null;
@@ -38,13 +45,16 @@ const tokenCount = (usage: string): Uint8Array =>
   enc(`{"timestamp":"2026-11-21T08:00:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":${usage},"model_context_window":1}}}`);
 
 (corpusAvailable() ? describe : describe.skip)('usage line readers on the corpus', () => {
-  it('agree with JSON.parse on every line: token counts, the model, the timestamp', () => {
+  it('agree with JSON.parse on every line: its kind, token counts, the model, the timestamp', () => {
     let counts = 0;
     let models = 0;
+    const kinds = new Set<string>();
     for (const r of corpusRollouts()) {
       const bytes = readFileSync(r.file);
       for (const { start, end, obj } of lines(bytes)) {
         const kind = usageLineKind(bytes, start, end);
+        if (kind !== 'unsure') assert.equal(kind, parsedKind(obj), r.file);
+        kinds.add(kind);
         const payload = obj?.payload as Json | undefined;
         const ts = envelopeTimestamp(bytes, start, end);
         if (ts !== null) assert.equal(ts, obj?.timestamp, r.file);
@@ -66,6 +76,7 @@ const tokenCount = (usage: string): Uint8Array =>
       }
     }
     assert.ok(counts > 100 && models > 50, `${counts} token counts, ${models} models`);
+    assert.deepEqual([...kinds].sort(), ['session_meta', 'skip', 'thread_settings', 'token_count', 'token_usage_record', 'turn_context']);
   });
 });
 
