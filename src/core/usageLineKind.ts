@@ -59,7 +59,8 @@ export function usageLineKind(buf: Uint8Array, start: number, end: number): Usag
   // there; else searched for.
   const guess = start + TIMESTAMP.length + 26;
   const to = Math.min(end, start + TYPE_WINDOW);
-  let t = bytesAt(buf, guess, TYPE) ? guess : afterOrdinal(buf, guess, to);
+  // (Within the line: a short line must not be read by the bytes of the next.)
+  let t = guess + TYPE.length <= end && bytesAt(buf, guess, TYPE) ? guess : afterOrdinal(buf, guess, to);
   if (t < 0) t = find(buf, TYPE, start + TIMESTAMP.length, to);
   if (t < 0) return 'unsure';
   const v = t + TYPE.length;
@@ -198,6 +199,8 @@ function usageObjectAt(buf: Uint8Array, i: number, end: number): RawTokenUsage |
   let cached = 0;
   let output = 0;
   let reasoning = 0;
+  // As `usageFromWire`: an object with neither input nor output counts is no usage (the parser then decides).
+  let counted = false;
   for (;;) {
     const field = fieldAt(buf, i);
     if (field < 0) return null;
@@ -209,8 +212,10 @@ function usageObjectAt(buf: Uint8Array, i: number, end: number): RawTokenUsage |
     if (field === F_INPUT) input = v;
     else if (field === F_CACHED) cached = v;
     else if (field === F_OUTPUT) output = v;
+    if (field === F_INPUT || field === F_OUTPUT) counted = true;
     else if (field === F_REASONING) reasoning = v;
     if (buf[i] === 0x7d) {
+      if (!counted) return null;
       usageEnd = i + 1;
       return { input_tokens: input, cached_input_tokens: cached, output_tokens: output, reasoning_output_tokens: reasoning };
     }
@@ -226,7 +231,7 @@ function usageObjectAt(buf: Uint8Array, i: number, end: number): RawTokenUsage |
 export function tokenCountAt(buf: Uint8Array, start: number, end: number): { total: RawTokenUsage | null; last: RawTokenUsage | null } | null {
   // `{"type":"token_count","info":` follows the record type; searched for only when it does not.
   const guess = buf.indexOf(0x69, start + 60); // the `i` of `"info"`, usually within a few bytes
-  const info = guess >= 0 && bytesAt(buf, guess - 1, INFO) ? guess - 1 : find(buf, INFO, start, end);
+  const info = guess >= 0 && guess < end && bytesAt(buf, guess - 1, INFO) ? guess - 1 : find(buf, INFO, start, end);
   if (info < 0) return null;
   let i = info + INFO.length;
   if (bytesAt(buf, i, NULL)) return { total: null, last: null };

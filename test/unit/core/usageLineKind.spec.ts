@@ -90,9 +90,23 @@ describe('usage line readers, hand-made cases', () => {
     assert.deepEqual(read(wire), usageFromWire(JSON.parse(wire)));
     const reordered = '{"total_tokens":16,"reasoning_output_tokens":1,"output_tokens":4,"cache_write_input_tokens":9,"cached_input_tokens":3,"input_tokens":12}';
     assert.deepEqual(read(reordered), usageFromWire(JSON.parse(reordered)));
-    for (const odd of ['{"input_tokens":1.5}', '{"input_tokens":-1}', '{"input_tokens":1e3}', '{"input_tokens":"1"}', '{"input_tokens":1,"other":2}', '{"input_tokens":1234567890123456}', '{}', '{"input_tokens":1']) {
+    // Neither input nor output: no usage for the parser either (it then takes last_token_usage).
+    assert.equal(usageFromWire(JSON.parse('{"total_tokens":16}')), null);
+    for (const odd of ['{"total_tokens":16}', '{"cached_input_tokens":3,"reasoning_output_tokens":1}', '{"input_tokens":1.5}', '{"input_tokens":-1}', '{"input_tokens":1e3}', '{"input_tokens":"1"}', '{"input_tokens":1,"other":2}', '{"input_tokens":1234567890123456}', '{}', '{"input_tokens":1']) {
       assert.equal(read(odd), null, odd);
     }
+  });
+
+  it('read a line within its bounds, never the next line of the buffer', () => {
+    // A short line whose guessed record-type position falls on the next line's "type".
+    const short = '{"timestamp":"x"}';
+    const next = `${'x'.repeat(40 - short.length - 1)}"type":"response_item","payload":{}`;
+    assert.equal(usageLineKind(enc(`${short}\n${next}\n`), 0, short.length), 'unsure');
+    // A token_count line without "info" before a line whose first "i" is that of "info".
+    const noInfo = `{"timestamp":"2026-11-21T08:05:53.880Z","type":"event_msg","payload":{"type":"token_count","data":1}}`;
+    const two = enc(`${noInfo}\n{"type":"token_count","info":null}\n`);
+    assert.equal(usageLineKind(two, 0, noInfo.length), 'token_count');
+    assert.equal(tokenCountAt(two, 0, noInfo.length), null, 'no "info" in the line: the parser decides');
   });
 
   it('read the model in place, reusing the known one only for the same ASCII text', () => {
