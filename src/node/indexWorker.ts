@@ -1,12 +1,19 @@
 import { parentPort } from 'node:worker_threads';
-import { takeAndRead, type ReadWorkerData, type ReadWorkerReply } from './parallelReads';
+import { BATCH, takeAndRead, type ReadWorkerData, type ReadWorkerMessage, type ReadWorkerReply } from './parallelReads';
 
 /*
  * A worker thread of `ReadPool` (built as `dist/indexWorker.js`): started ahead, it waits for the list of files,
- * reads them from the shared counter until none are left, sends what it read in one message and ends.
+ * reads them from the shared counter until none are left, sending what it read every BATCH files and at its end.
  */
 
 parentPort?.once('message', (data: ReadWorkerData) => {
-  const reply: ReadWorkerReply = [];
-  void takeAndRead(data, (i, r) => reply.push([i, r])).then(() => parentPort!.postMessage(reply));
+  let results: ReadWorkerReply = [];
+  const send = (done: boolean): void => {
+    parentPort!.postMessage({ results, done } satisfies ReadWorkerMessage);
+    results = [];
+  };
+  void takeAndRead(data, (i, r) => {
+    results.push([i, r]);
+    if (results.length === BATCH) send(false);
+  }).then(() => send(true));
 });

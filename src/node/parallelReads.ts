@@ -32,8 +32,20 @@ export interface ReadFailure {
   code?: string;
 }
 
-/** A worker's answer: `[index, result]` for every file it took. */
+/** What a worker read: `[index, result]` for files it took. */
 export type ReadWorkerReply = [number, HeadAndUsage | { failure: ReadFailure }][];
+
+/** A worker's message: what it read since its last one; `done` on the last. */
+export interface ReadWorkerMessage {
+  results: ReadWorkerReply;
+  done: boolean;
+}
+
+/**
+ * Results a worker sends at once, and files this thread reads between two looks at its messages: a worker's
+ * results are then copied across while both threads still read, not all at the end (~80 ms for 5,000 files).
+ */
+export const BATCH = 128;
 
 /** Options of {@link readHeadsAndUsage}. */
 export interface ParallelReadOptions {
@@ -68,39 +80,49 @@ export function errorOf(f: ReadFailure): Error {
 
 /**
  * Takes files from the shared counter until none are left, reading each with blocking calls; what this thread and
- * a worker both run.
+ * a worker both run. `pause`, when given, is awaited after every {@link BATCH} files (this thread lets the workers'
+ * messages in).
  */
-export async function takeAndRead(data: ReadWorkerData, each: (i: number, r: HeadAndUsage | { failure: ReadFailure }) => void): Promise<void> {
+export async function takeAndRead(data: ReadWorkerData, each: (i: number, r: HeadAndUsage | { failure: ReadFailure }) => void, pause?: () => Promise<void>): Promise<void> {
   const next = new Int32Array(data.next);
+  let n = 0;
   for (let i = Atomics.add(next, 0, 1); i < data.files.length; i = Atomics.add(next, 0, 1)) {
     try {
       each(i, await readRolloutHeadAndUsage(data.files[i]!, data.headBytes, { size: data.sizes[i], zone: data.zone, sync: true }));
     } catch (e) {
       each(i, { failure: failureOf(e) });
     }
+    if (pause && ++n % BATCH === 0) await pause();
   }
 }
 
-/** A worker waiting for its files; `done` settles with its reply, or null when it failed or died (its files are then read here). */
+/** A turn of the event loop (messages from workers are taken in). */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A worker waiting for its files; `done` settles with whether it sent its last results (false: it failed or died). */
 interface ReadWorker {
   worker: Worker | null;
-  done: Promise<ReadWorkerReply | null>;
+  /** Where its results go (set when the files are sent). */
+  each: ((i: number, r: HeadAndUsage | { failure: ReadFailure }) => void) | null;
+  done: Promise<boolean>;
 }
 
 function startWorker(script: string | URL, execArgv?: string[]): ReadWorker {
-  let worker: Worker | null = null;
-  const done = new Promise<ReadWorkerReply | null>((resolve) => {
+  const w: ReadWorker = { worker: null, each: null, done: Promise.resolve(false) };
+  w.done = new Promise<boolean>((resolve) => {
     try {
-      worker = new Worker(script, execArgv ? { execArgv } : {});
+      w.worker = new Worker(script, execArgv ? { execArgv } : {});
     } catch {
-      return resolve(null);
+      return resolve(false);
     }
-    let reply: ReadWorkerReply | null = null;
-    worker.once('message', (m: ReadWorkerReply) => (reply = m));
-    worker.once('error', () => resolve(null));
-    worker.once('exit', () => resolve(reply));
+    w.worker.on('message', (m: ReadWorkerMessage) => {
+      for (const [i, r] of m.results) w.each?.(i, r);
+      if (m.done) resolve(true);
+    });
+    w.worker.once('error', () => resolve(false));
+    w.worker.once('exit', () => resolve(false));
   });
-  return { worker, done };
+  return w;
 }
 
 /**
@@ -128,10 +150,13 @@ export class ReadPool {
     const { headBytes, zone } = this.opts;
     const out = new Array<HeadAndUsage | Error | undefined>(files.length);
     const data: ReadWorkerData = { files, sizes, headBytes, zone, next: new SharedArrayBuffer(4) };
-    for (const w of this.workers) w.worker?.postMessage(data);
     const put = (i: number, r: HeadAndUsage | { failure: ReadFailure }): void => void (out[i] = 'failure' in r ? errorOf(r.failure) : r);
-    await takeAndRead(data, put);
-    for (const reply of await Promise.all(this.workers.map((w) => w.done))) for (const [i, r] of reply ?? []) put(i, r);
+    for (const w of this.workers) {
+      w.each = put;
+      w.worker?.postMessage(data);
+    }
+    await takeAndRead(data, put, this.workers.length ? turn : undefined);
+    await Promise.all(this.workers.map((w) => w.done));
     for (let i = 0; i < files.length; i++) {
       if (out[i] !== undefined) continue;
       try {

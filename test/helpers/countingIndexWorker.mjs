@@ -20,7 +20,7 @@ parentPort.once('message', (data) => {
   const reply = [];
   void takeAndRead(data, (i, r) => reply.push([i, r])).then(() => {
     writeFileSync(out, JSON.stringify(reply.map(([i]) => i)));
-    parentPort.postMessage(reply);
+    parentPort.postMessage({ results: reply, done: true });
   });
 });
 writeFileSync(`${out}.ready`, '');
