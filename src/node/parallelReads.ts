@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RolloutHead } from './rolloutReader';
-import { readRolloutHeadAndUsage, type CachedUsage } from './sessionUsage';
+import { readRolloutHeadAndUsage, type CachedUsage, type ReadStat } from './sessionUsage';
 
 /*
  * A cold index with usage reads every rollout whole (780 MB for 10,000 sessions): CPU work, one file after another.
@@ -14,11 +14,14 @@ import { readRolloutHeadAndUsage, type CachedUsage } from './sessionUsage';
 export interface HeadAndUsage {
   head: RolloutHead;
   usage: CachedUsage;
+  /** The file's stat, taken once open, for a file whose size was not known (-1). */
+  stat?: ReadStat;
 }
 
 /** What a worker is sent: the files, and the counter it takes them from. */
 export interface ReadWorkerData {
   files: string[];
+  /** Bytes to read of each; -1: not stat'ed yet (the reader stats it once open, and refuses what is no file). */
   sizes: number[];
   headBytes: number;
   zone: string;
@@ -78,6 +81,9 @@ export function errorOf(f: ReadFailure): Error {
   return Object.assign(new Error(f.message), f.code ? { code: f.code } : {});
 }
 
+const readOne = (file: string, size: number, headBytes: number, zone: string): Promise<HeadAndUsage> =>
+  readRolloutHeadAndUsage(file, headBytes, { size: size < 0 ? undefined : size, zone, sync: true });
+
 /**
  * Takes files from the shared counter until none are left, reading each with blocking calls; what this thread and
  * a worker both run. `pause`, when given, is awaited after every {@link BATCH} files (this thread lets the workers'
@@ -88,7 +94,7 @@ export async function takeAndRead(data: ReadWorkerData, each: (i: number, r: Hea
   let n = 0;
   for (let i = Atomics.add(next, 0, 1); i < data.files.length; i = Atomics.add(next, 0, 1)) {
     try {
-      each(i, await readRolloutHeadAndUsage(data.files[i]!, data.headBytes, { size: data.sizes[i], zone: data.zone, sync: true }));
+      each(i, await readOne(data.files[i]!, data.sizes[i]!, data.headBytes, data.zone));
     } catch (e) {
       each(i, { failure: failureOf(e) });
     }
@@ -140,7 +146,7 @@ export class ReadPool {
   }
 
   /**
-   * The head and usage of every file (`sizes[i]` bytes of `files[i]`), or the error its read threw, in order: read
+   * The head and usage of every file (`sizes[i]` bytes of `files[i]`, see `ReadWorkerData`), or the error its read threw, in order: read
    * with blocking calls on this thread and on the pool's workers at the same time. Files a worker took but never
    * answered for (it died) are read here.
    */
@@ -160,7 +166,7 @@ export class ReadPool {
     for (let i = 0; i < files.length; i++) {
       if (out[i] !== undefined) continue;
       try {
-        out[i] = await readRolloutHeadAndUsage(files[i]!, headBytes, { size: sizes[i], zone, sync: true });
+        out[i] = await readOne(files[i]!, sizes[i]!, headBytes, zone);
       } catch (e) {
         out[i] = e as Error;
       }

@@ -109,10 +109,11 @@ interface FileStat {
   isDirectory(): boolean;
 }
 
-const FILE = 0;
-const FOLDER = 1;
-const OTHER = 2;
-const FAILED = 3;
+/** Kinds of a packed stat (0: not stat'ed). */
+const FILE = 1;
+const FOLDER = 2;
+const OTHER = 3;
+const FAILED = 4;
 
 /** A stat read back from a {@link StatTable}. */
 class PackedStat implements FileStat {
@@ -160,6 +161,7 @@ class StatTable {
 
   get(i: number): FileStat | Error {
     const kind = this.packed[3 * i]!;
+    if (kind === 0) return new Error('not stat-ed');
     return kind === FAILED ? this.errors.get(i)! : new PackedStat(this.packed[3 * i + 1]!, this.packed[3 * i + 2]!, kind);
   }
 }
@@ -183,20 +185,20 @@ const SLOW_STAT_BATCH_MS = 8;
  * Otherwise, while the disk answers from the OS cache, synchronously too but in batches with a turn of the event loop
  * between them: 10,000 then cost ~25 ms of main-thread time against ~150 ms through the thread pool (each async call
  * has a fixed cost far above a cached stat). The first batch is small and a slow one sends the rest through the
- * thread pool, so a cold or remote disk never blocks the loop for long.
+ * thread pool, so a cold or remote disk never blocks the loop for long. `wanted` picks the files to stat (default all).
  */
-async function statAll(paths: readonly string[], concurrency: number, sync: boolean, signal?: AbortSignal): Promise<StatTable> {
+async function statAll(paths: readonly string[], concurrency: number, sync: boolean, signal?: AbortSignal, wanted?: (i: number) => boolean): Promise<StatTable> {
   const out = new StatTable(paths.length);
   let i = 0;
   for (let batch = FIRST_STAT_BATCH; i < paths.length; batch = Math.min(MAX_STAT_BATCH, batch * 2)) {
     signal?.throwIfAborted();
     const t0 = performance.now();
-    for (const end = Math.min(paths.length, i + batch); i < end; i++) out.put(i, statOrError(paths[i]!));
+    for (const end = Math.min(paths.length, i + batch); i < end; i++) if (!wanted || wanted(i)) out.put(i, statOrError(paths[i]!));
     if (sync) continue;
     if (performance.now() - t0 > SLOW_STAT_BATCH_MS) break;
     if (i < paths.length) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  const rest = Array.from({ length: paths.length - i }, (_, k) => i + k);
+  const rest = Array.from({ length: paths.length - i }, (_, k) => i + k).filter((k) => !wanted || wanted(k));
   await mapLimit(rest, concurrency, async (k) => out.put(k, await stat(paths[k]!).catch((e: Error) => e)), signal);
   return out;
 }
@@ -421,11 +423,18 @@ export class SessionIndex {
       done++;
       if (done % 64 === 0 || done === files.length) opts.onProgress?.({ done, total: files.length, read: counters.read, ...(opts.usage ? { usageRead: counters.usageRead } : {}) });
     };
-    // Every file stat-ed first (cheap); those the cache answers are settled at once, the rest read in parallel.
+    // Every file the index knows is stat-ed first (cheap): those the cache answers are settled at once, the rest read.
+    // With a pool, the files it has never seen are not (they are read anyway): their reads stat them once open, on
+    // every thread, instead of this thread stat-ing them all before the reads start.
+    const unseen = (i: number): boolean => pool !== null && !this.byPath.has(files[i]!.path);
     try {
-      const stats = await statAll(files.map((f) => f.path), this.concurrency, this.opts.io === 'sync', opts.signal);
-      const toRead = new Map<number, FileStat>();
+      const stats = await statAll(files.map((f) => f.path), this.concurrency, this.opts.io === 'sync', opts.signal, (i) => !unseen(i));
+      const toRead = new Map<number, FileStat | undefined>();
       for (const [i, f] of files.entries()) {
+        if (unseen(i)) {
+          toRead.set(i, undefined);
+          continue;
+        }
         const old = this.byPath.get(f.path);
         if (old && stats.same(i, old.size, old.mtime_ms) && !(opts.usage && old.usage?.zone !== counters.zone)) {
           settled(f, 'same');
@@ -436,10 +445,21 @@ export class SessionIndex {
         else toRead.set(i, st);
       }
       if (pool) {
-        // Read ahead on every thread; FIFOs and folders named like rollouts are never opened (refreshFile skips them).
-        const regular = [...toRead].filter(([, st]) => st.isFile());
-        const results = await pool.read(regular.map(([i]) => files[i]!.path), regular.map(([, st]) => st.size));
-        for (const [k, [i]] of regular.entries()) this.prefetched.set(files[i]!.path, results[k]!);
+        // Read ahead on every thread; FIFOs and folders named like rollouts are never opened (see refreshFile), and
+        // those found by a read that stats are refused before a byte is read.
+        const reads = [...toRead].filter(([, st]) => !st || st.isFile());
+        const results = await pool.read(reads.map(([i]) => files[i]!.path), reads.map(([, st]) => st?.size ?? -1));
+        for (const [k, [i, st]] of reads.entries()) {
+          const p = files[i]!.path;
+          const r = results[k]!;
+          if (!st && r instanceof Error) {
+            toRead.delete(i);
+            settled(files[i]!, this.statFailed(p, r));
+            continue;
+          }
+          if (!st && !(r instanceof Error) && r.stat) toRead.set(i, new PackedStat(r.stat.size, r.stat.mtimeMs, FILE));
+          this.prefetched.set(p, r);
+        }
       }
       await mapLimit([...toRead], this.concurrency, async ([i, st]) => settled(files[i]!, await this.refreshFile(files[i]!, counters, opts.usage === true, st)), opts.signal);
     } finally {

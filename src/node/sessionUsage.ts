@@ -61,8 +61,8 @@ function takeBuffer(size: number): Buffer {
  * stat'ed), else chunk by chunk. Plain descriptors rather than `FileHandle`s: for 10,000 small files the promise
  * API's open/close costs more than the reading.
  */
-async function eachChunk(file: string, size: number | undefined, fn: (chunk: Uint8Array) => void, signal?: AbortSignal, sync = false): Promise<void> {
-  if (sync) return eachChunkSync(file, size, fn, signal);
+async function eachChunk(file: string, size: number | undefined, fn: (chunk: Uint8Array) => void, signal?: AbortSignal, sync = false, onStat?: (st: fs.Stats) => void): Promise<void> {
+  if (sync) return eachChunkSync(file, size, fn, signal, onStat);
   const fd = await openFd(file);
   try {
     const known = size ?? (await statFd(fd));
@@ -90,11 +90,28 @@ async function eachChunk(file: string, size: number | undefined, fn: (chunk: Uin
   }
 }
 
-/** {@link eachChunk} with blocking calls. */
-function eachChunkSync(file: string, size: number | undefined, fn: (chunk: Uint8Array) => void, signal?: AbortSignal): void {
-  const fd = fs.openSync(file, 'r');
+/** Opens for reading without waiting: a FIFO opened plainly would wait for a writer forever (none on Windows). */
+const OPEN_NOW = fs.constants.O_NONBLOCK === undefined ? 'r' : fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+
+/** The error for an entry named like a rollout that is no regular file (the index's reasons for these). */
+function notAFile(st: fs.Stats): Error {
+  return st.isDirectory() ? Object.assign(new Error('a folder where a file was expected'), { code: 'EISDIR' }) : new Error('not a regular file');
+}
+
+/**
+ * {@link eachChunk} with blocking calls. Without a `size`, the file is stat'ed once open (`onStat` gets it), and
+ * anything but a regular file is refused before a byte is read.
+ */
+function eachChunkSync(file: string, size: number | undefined, fn: (chunk: Uint8Array) => void, signal?: AbortSignal, onStat?: (st: fs.Stats) => void): void {
+  const fd = fs.openSync(file, size === undefined ? OPEN_NOW : 'r');
   try {
-    const known = size ?? fs.fstatSync(fd).size;
+    let known = size;
+    if (known === undefined) {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) throw notAFile(st);
+      onStat?.(st);
+      known = st.size;
+    }
     const whole = known <= WHOLE_FILE;
     const buf = takeBuffer(whole ? known : CHUNK);
     try {
@@ -128,6 +145,12 @@ export interface UsageReadOptions {
   signal?: AbortSignal;
 }
 
+/** A file's size and modification time, as read with it. */
+export interface ReadStat {
+  size: number;
+  mtimeMs: number;
+}
+
 /** The exact token usage of a rollout file (read whole, once). Throws only when the file cannot be read. */
 export async function readRolloutUsage(file: string, opts: UsageReadOptions = {}): Promise<CachedUsage> {
   const scanner = new RolloutUsageScanner({ decode, latin1 });
@@ -147,9 +170,10 @@ function rolloutParser(): Promise<typeof RolloutParser> {
 
 /**
  * A rollout's head (as `readRolloutHead` finds it, within `headBytes`) and its usage, from one read of the file:
- * what a cold index needs for a session it has never seen.
+ * what a cold index needs for a session it has never seen. With `sync` and no `size`, the file is stat'ed once open
+ * (`stat`; a FIFO, a folder or anything else that is no regular file is refused without waiting on it).
  */
-export async function readRolloutHeadAndUsage(file: string, headBytes: number, opts: UsageReadOptions = {}): Promise<{ head: RolloutHead; usage: CachedUsage }> {
+export async function readRolloutHeadAndUsage(file: string, headBytes: number, opts: UsageReadOptions = {}): Promise<{ head: RolloutHead; usage: CachedUsage; stat?: ReadStat }> {
   const parser = new (await rolloutParser())();
   let bytes = 0;
   let complete = false;
@@ -163,9 +187,10 @@ export async function readRolloutHeadAndUsage(file: string, headBytes: number, o
     return !complete;
   };
   const scanner = new RolloutUsageScanner({ headLines, decode, latin1 });
-  await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal, opts.sync);
+  let stat: ReadStat | undefined;
+  await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal, opts.sync, (st) => (stat = { size: st.size, mtimeMs: st.mtimeMs }));
   const usage = { ...scanner.end(), zone: opts.zone ?? currentZone() };
-  return { head: { session: parser.session, bytes: Math.min(bytes, headBytes), complete }, usage };
+  return { head: { session: parser.session, bytes: Math.min(bytes, headBytes), complete }, usage, ...(stat ? { stat } : {}) };
 }
 
 const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.length));

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ReadPool, readHeadsAndUsage, workerCount, type HeadAndUsage } from '../../../src/node/parallelReads';
@@ -121,20 +121,33 @@ describe('parallelReads', () => {
     await assert.rejects(used.read([], []), /reads once/);
   });
 
-  it('gives a SessionIndex with a worker the same sessions and usage as one without, and never opens a FIFO', async function () {
+  it('gives a SessionIndex with a worker the same sessions, usage and skipped entries as one without, cold and warm, and never waits on a FIFO', async function () {
     this.timeout(60_000);
     const g = generateUsageHome(300, 9);
     homes.push(g.home);
-    const fifoDir = path.join(g.home, 'sessions', '2025', '01', '01');
-    mkdirSync(fifoDir, { recursive: true });
-    execFileSync('mkfifo', [path.join(fifoDir, 'rollout-2025-01-01T00-00-00-00000000-0000-0000-0000-00000000f1f0.jsonl')]);
+    // Entries named like rollouts that are no readable file: a FIFO, a folder, links to a FIFO, a folder and nothing.
+    const day = path.join(g.home, 'sessions', '2025', '01', '01');
+    mkdirSync(day, { recursive: true });
+    const name = (k: number): string => path.join(day, `rollout-2025-01-01T00-00-0${k}-00000000-0000-0000-0000-00000000000${k}.jsonl`);
+    execFileSync('mkfifo', [name(0)]);
+    mkdirSync(name(1));
+    execFileSync('mkfifo', [path.join(g.home, 'fifo')]);
+    mkdirSync(path.join(g.home, 'folder'));
+    symlinkSync(path.join(g.home, 'fifo'), name(2));
+    symlinkSync(path.join(g.home, 'folder'), name(3));
+    symlinkSync(path.join(g.home, 'nothing'), name(4));
     const plainIndex = new SessionIndex({ codexHome: g.home, cacheFile: null, io: 'sync' });
     await plainIndex.refresh({ usage: true });
-    const pooled = new SessionIndex({ codexHome: g.home, cacheFile: null, io: 'sync', indexWorker: WORKER, workers: 1 });
-    await pooled.refresh({ usage: true });
-    assert.equal(pooled.sessions().length, 300);
-    assert.deepEqual(pooled.sessions(), plainIndex.sessions());
-    assert.deepEqual(pooled.skipped(), plainIndex.skipped());
-    assert.equal(pooled.skipped().length, 1);
+    assert.equal(plainIndex.sessions().length, 300);
+    assert.equal(plainIndex.skipped().length, 5);
+    const cacheFile = path.join(g.home, 'cache.json');
+    for (const round of ['cold', 'warm']) {
+      const pooled = new SessionIndex({ codexHome: g.home, cacheFile, io: 'sync', indexWorker: WORKER, workers: 1 });
+      const changes = await pooled.refresh({ usage: true });
+      assert.equal(changes.added.length, round === 'cold' ? 300 : 0, round);
+      assert.deepEqual(pooled.sessions(), plainIndex.sessions(), round);
+      assert.deepEqual(pooled.skipped(), plainIndex.skipped(), round);
+      await pooled.save();
+    }
   });
 });

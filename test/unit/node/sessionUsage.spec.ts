@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { scanRolloutUsage } from '../../../src/core/rolloutUsage';
@@ -22,6 +23,26 @@ import { corpusAvailable } from '../../helpers/corpus';
         assert.equal(both.head.complete, head.complete, r.file);
         assert.deepEqual(both.usage.total, expected.total);
       }
+    }
+  });
+
+  it('stats a file it was given no size for once open, and refuses a FIFO or a folder without waiting on it', async function () {
+    this.timeout(10_000);
+    const r = corpusRollouts()[0]!;
+    const sized = await readRolloutHeadAndUsage(r.file, 1024 * 1024, { sync: true, size: statSync(r.file).size });
+    assert.equal(sized.stat, undefined);
+    const st = statSync(r.file);
+    const unsized = await readRolloutHeadAndUsage(r.file, 1024 * 1024, { sync: true });
+    assert.deepEqual(unsized.stat, { size: st.size, mtimeMs: st.mtimeMs });
+    assert.deepEqual(unsized.usage, sized.usage);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'codex-usage-odd-'));
+    try {
+      execFileSync('mkfifo', [path.join(dir, 'fifo')]);
+      // A writer never comes: a plain open would block this thread (and the test) for ever.
+      await assert.rejects(readRolloutHeadAndUsage(path.join(dir, 'fifo'), 1024, { sync: true }), /^Error: not a regular file$/);
+      await assert.rejects(readRolloutHeadAndUsage(dir, 1024, { sync: true }), (e: NodeJS.ErrnoException) => e.code === 'EISDIR');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
