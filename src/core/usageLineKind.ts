@@ -212,8 +212,8 @@ function usageObjectAt(buf: Uint8Array, i: number, end: number): RawTokenUsage |
     if (field === F_INPUT) input = v;
     else if (field === F_CACHED) cached = v;
     else if (field === F_OUTPUT) output = v;
-    if (field === F_INPUT || field === F_OUTPUT) counted = true;
     else if (field === F_REASONING) reasoning = v;
+    if (field === F_INPUT || field === F_OUTPUT) counted = true;
     if (buf[i] === 0x7d) {
       if (!counted) return null;
       usageEnd = i + 1;

@@ -33,7 +33,8 @@ const META = 10;
 const SOURCES = new Set<unknown>(['cli', 'exec', 'ide', 'mcp', 'subagent', 'unknown'] satisfies SessionInfo['source'][]);
 const FAMILIES = new Set<unknown>(['bare', 'state', 'envelope', 'unknown'] satisfies SessionInfo['family'][]);
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && v >= 0;
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /** Four counts at `u[k]` (within `end`), or null. */
 function countsAt(u: unknown[], k: number, end: number): Usage | null {
@@ -157,7 +158,7 @@ export async function loadSessionCache(file: string, codexHome: string): Promise
   const [S, F, N, M, U] = [strings, files, numbers, meta, usage] as unknown[][];
   if (N!.length !== F!.length * 2 || M!.length !== F!.length * META || !S!.every((v) => typeof v === 'string')) return out;
   /** A string of the table (null for -1); undefined when `v` is no index of it. */
-  const str = (v: unknown): string | null | undefined => (v === -1 ? null : (S![v as number] as string | undefined));
+  const str = (v: unknown): string | null | undefined => (v === -1 ? null : Number.isInteger(v) && (v as number) >= 0 && (v as number) < S!.length ? (S![v as number] as string) : undefined);
   const home = homePrefix(codexHome);
   // Plain loops and reads below: a fresh process runs this once over 10,000 sessions, before any of it is optimised.
   const strs = (at: number, n: number): boolean => {
@@ -177,10 +178,10 @@ export async function loadSessionCache(file: string, codexHome: string): Promise
     const family = str(M![m + 7]);
     const complete = M![m + 8];
     const archived = M![m + 9];
-    if (typeof f !== 'string' || typeof size !== 'number' || typeof mtime !== 'number' || (complete !== 0 && complete !== 1) || (archived !== 0 && archived !== 1)) continue;
+    if (typeof f !== 'string' || !isCount(size) || !isTime(mtime) || (complete !== 0 && complete !== 1) || (archived !== 0 && archived !== 1)) continue;
     if (!strs(m, 6) || !SOURCES.has(source) || !FAMILIES.has(family)) continue;
     const p = path.isAbsolute(f) ? f : home + f;
-    const name = parseRolloutFileName(p.slice(p.lastIndexOf(path.sep) + 1));
+    const name = parseRolloutFileName(p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf(path.sep)) + 1));
     if (!name) continue;
     const info: SessionInfo = {
       path: p,

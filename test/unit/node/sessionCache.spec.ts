@@ -76,6 +76,19 @@ describe('session index cache file (columns)', () => {
       writeFileSync(file, JSON.stringify(broken));
       assert.equal((await loadSessionCache(file, home)).size, 0);
     }
+    // Indexes that name no string of the table (array keys, fractions, out of range) and counts that are no counts.
+    for (const [column, at, value] of [
+      ['meta', 0, 'length'], ['meta', 1, '__proto__'], ['meta', 5, 'map'], ['meta', 2, 0.5], ['meta', 3, raw.strings.length], ['meta', 4, 'INFINITY'],
+      ['usage', 2, 'at'], ['usage', 4, 1.5], ['usage', 5, 'INFINITY'], ['numbers', 0, -1], ['numbers', 1, 'INFINITY'],
+    ] as const) {
+      const hostile = structuredClone(raw);
+      (hostile[column] as unknown[])[at] = value;
+      // JSON has no Infinity, but JSON.parse reads 1e400 as one.
+      writeFileSync(file, JSON.stringify(hostile).replace('"INFINITY"', '1e400'));
+      const loaded = [...(await loadSessionCache(file, home)).values()];
+      assert.equal(loaded.length, 5, `${column}[${at}] = ${String(value)}`);
+      assert.ok(loaded.every((s) => typeof s.title === 'string' && typeof s.size === 'number' && Number.isFinite(s.mtime_ms)));
+    }
     // A usage column cut short: the sessions before the cut stand.
     writeFileSync(file, JSON.stringify({ ...raw, usage: raw.usage.slice(0, 2 * per + 2) }));
     assert.equal((await loadSessionCache(file, home)).size, 2);
