@@ -89,12 +89,18 @@ const readOne = (file: string, size: number, headBytes: number, zone: string): P
 /**
  * Takes files from the shared counter until none are left, reading each with blocking calls; what this thread and
  * a worker both run. `pause`, when given, is awaited after every {@link BATCH} files (this thread lets the workers'
- * messages in).
+ * messages in); `signal` stops it (it throws).
  */
-export async function takeAndRead(data: ReadWorkerData, each: (i: number, r: HeadAndUsage | { failure: ReadFailure }) => void, pause?: () => Promise<void>): Promise<void> {
+export async function takeAndRead(
+  data: ReadWorkerData,
+  each: (i: number, r: HeadAndUsage | { failure: ReadFailure }) => void,
+  pause?: () => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   const next = new Int32Array(data.next);
   let n = 0;
   for (let i = Atomics.add(next, 0, 1); i < data.files.length; i = Atomics.add(next, 0, 1)) {
+    signal?.throwIfAborted();
     try {
       each(i, await readOne(data.files[i]!, data.sizes[i]!, data.headBytes, data.zone));
     } catch (e) {
@@ -123,12 +129,17 @@ function startWorker(script: string | URL, execArgv?: string[]): ReadWorker {
     } catch {
       return resolve(false);
     }
+    // Once settled, nothing more is taken from it: an error can overtake a batch still on its way.
+    const settle = (sent: boolean): void => {
+      w.each = null;
+      resolve(sent);
+    };
     w.worker.on('message', (m: ReadWorkerMessage) => {
       for (const [i, r] of m.results) w.each?.(i, r);
-      if (m.done) resolve(true);
+      if (m.done) settle(true);
     });
-    w.worker.once('error', () => resolve(false));
-    w.worker.once('exit', () => resolve(false));
+    w.worker.once('error', () => settle(false));
+    w.worker.once('exit', () => settle(false));
   });
   return w;
 }
@@ -152,7 +163,7 @@ export class ReadPool {
    * with blocking calls on this thread and on the pool's workers at the same time. Files a worker took but never
    * answered for (it died) are read here.
    */
-  async read(files: string[], sizes: number[]): Promise<(HeadAndUsage | Error)[]> {
+  async read(files: string[], sizes: number[], signal?: AbortSignal): Promise<(HeadAndUsage | Error)[]> {
     if (this.used) throw new Error('a ReadPool reads once');
     this.used = true;
     const { headBytes, zone } = this.opts;
@@ -163,8 +174,13 @@ export class ReadPool {
       w.each = put;
       w.worker?.postMessage(data);
     }
-    await takeAndRead(data, put, this.workers.length ? turn : undefined);
-    await Promise.all(this.workers.map((w) => w.done));
+    try {
+      await takeAndRead(data, put, this.workers.length ? turn : undefined, signal);
+    } finally {
+      // Stopped (aborted, or a read threw): the workers take no more files.
+      Atomics.store(new Int32Array(data.next), 0, files.length);
+      await Promise.all(this.workers.map((w) => w.done));
+    }
     for (let i = 0; i < files.length; i++) {
       if (out[i] !== undefined) continue;
       try {

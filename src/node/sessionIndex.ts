@@ -37,7 +37,7 @@ export interface SessionIndexOptions {
   io?: 'async' | 'sync';
   /**
    * The built index worker (`dist/indexWorker.js`): with `io: 'sync'`, a refresh with usage that has many files to
-   * read shares them with worker threads (see `readHeadsAndUsage`). None: everything is read on this thread.
+   * read shares them with worker threads (see `ReadPool`). None: everything is read on this thread.
    */
   indexWorker?: string | URL;
   /** `execArgv` of those workers (tests running from sources pass a loader). */
@@ -59,7 +59,7 @@ export interface IndexProgress {
 
 /** Options of {@link SessionIndex.refresh}. */
 export interface RefreshOptions {
-  /** Stops the refresh (the promise rejects; what was read so far is kept). */
+  /** Stops the refresh (the promise rejects; sessions brought up to date so far are kept). */
   signal?: AbortSignal;
   /** Called every 64 files and at the end. */
   onProgress?: (p: IndexProgress) => void;
@@ -380,9 +380,9 @@ export class SessionIndex {
   }
 
   /**
-   * Worker threads for a refresh with usage that will read many files, started before the files are stat'ed so that
-   * they have loaded by then: only when the index may block (`io: 'sync'`) and has a worker to start. `files` not in
-   * the index, or without usage, are those it expects to read.
+   * Worker threads for a refresh with usage that will read many files, started once the files are listed (they load
+   * while the known ones are stat-ed): only when the index may block (`io: 'sync'`) and has a worker to start. `files`
+   * not in the index, or without usage, are those it expects to read.
    */
   private readPool(files: SessionFile[], counters: Counters): ReadPool | null {
     if (this.opts.io !== 'sync' || !this.opts.indexWorker) return null;
@@ -448,17 +448,14 @@ export class SessionIndex {
         // Read ahead on every thread; FIFOs and folders named like rollouts are never opened (see refreshFile), and
         // those found by a read that stats are refused before a byte is read.
         const reads = [...toRead].filter(([, st]) => !st || st.isFile());
-        const results = await pool.read(reads.map(([i]) => files[i]!.path), reads.map(([, st]) => st?.size ?? -1));
+        const results = await pool.read(reads.map(([i]) => files[i]!.path), reads.map(([, st]) => st?.size ?? -1), opts.signal);
         for (const [k, [i, st]] of reads.entries()) {
-          const p = files[i]!.path;
           const r = results[k]!;
-          if (!st && r instanceof Error) {
-            toRead.delete(i);
-            settled(files[i]!, this.statFailed(p, r));
-            continue;
-          }
+          // A file never stat-ed whose read failed is left to refreshFile, which stats it and gives the reason an index
+          // without workers gives (a socket is "not a regular file", not the error of its open).
+          if (!st && r instanceof Error) continue;
           if (!st && !(r instanceof Error) && r.stat) toRead.set(i, new PackedStat(r.stat.size, r.stat.mtimeMs, FILE));
-          this.prefetched.set(p, r);
+          this.prefetched.set(files[i]!.path, r);
         }
       }
       await mapLimit([...toRead], this.concurrency, async ([i, st]) => settled(files[i]!, await this.refreshFile(files[i]!, counters, opts.usage === true, st)), opts.signal);

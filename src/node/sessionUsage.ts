@@ -40,7 +40,13 @@ function linkedZone(): string | null {
 const WHOLE_FILE = 16 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 
-const openFd = (file: string): Promise<number> => new Promise((res, rej) => fs.open(file, 'r', (e, fd) => (e ? rej(e) : res(fd))));
+/**
+ * Opens for reading without waiting: a FIFO opened plainly would wait for a writer forever, even one that took the
+ * place of a file between its stat and its read (Windows has no such flag, nor FIFOs of this kind).
+ */
+const OPEN_NOW = fs.constants.O_NONBLOCK === undefined ? 'r' : fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+
+const openFd = (file: string): Promise<number> => new Promise((res, rej) => fs.open(file, OPEN_NOW, (e, fd) => (e ? rej(e) : res(fd))));
 const readFd = (fd: number, buf: Buffer, at: number, length: number, pos: number): Promise<number> =>
   new Promise((res, rej) => fs.read(fd, buf, at, length, pos, (e, n) => (e ? rej(e) : res(n))));
 const closeFd = (fd: number): Promise<void> => new Promise((res) => fs.close(fd, () => res()));
@@ -90,9 +96,6 @@ async function eachChunk(file: string, size: number | undefined, fn: (chunk: Uin
   }
 }
 
-/** Opens for reading without waiting: a FIFO opened plainly would wait for a writer forever (none on Windows). */
-const OPEN_NOW = fs.constants.O_NONBLOCK === undefined ? 'r' : fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
-
 /** The error for an entry named like a rollout that is no regular file (the index's reasons for these). */
 function notAFile(st: fs.Stats): Error {
   return st.isDirectory() ? Object.assign(new Error('a folder where a file was expected'), { code: 'EISDIR' }) : new Error('not a regular file');
@@ -103,7 +106,7 @@ function notAFile(st: fs.Stats): Error {
  * anything but a regular file is refused before a byte is read.
  */
 function eachChunkSync(file: string, size: number | undefined, fn: (chunk: Uint8Array) => void, signal?: AbortSignal, onStat?: (st: fs.Stats) => void): void {
-  const fd = fs.openSync(file, size === undefined ? OPEN_NOW : 'r');
+  const fd = fs.openSync(file, OPEN_NOW);
   try {
     let known = size;
     if (known === undefined) {

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { ReadPool, readHeadsAndUsage, workerCount, type HeadAndUsage } from '../../../src/node/parallelReads';
 import { listSessionFiles } from '../../../src/node/sessionFiles';
@@ -64,14 +66,15 @@ describe('parallelReads', () => {
     homes.push(dir);
     const taken = path.join(dir, 'taken');
     Object.assign(process.env, { CODEX_SESSIONS_TEST_TAKEN: taken, CODEX_SESSIONS_TEST_DIE: String(die) });
+    const pool = new ReadPool({ headBytes: HEAD_BYTES, zone: ZONE, workerScript: COUNTING_WORKER, workers: 1 });
     try {
-      const pool = new ReadPool({ headBytes: HEAD_BYTES, zone: ZONE, workerScript: COUNTING_WORKER, workers: 1 });
       for (const t0 = Date.now(); !existsSync(`${taken}.ready`); await new Promise((r) => setTimeout(r, 20))) {
         assert.ok(Date.now() - t0 < 30_000, 'the counting worker did not start');
       }
       const got = plain(await pool.read(files, sizes));
       return { got, taken: JSON.parse(readFileSync(taken, 'utf8')) as number[] };
     } finally {
+      await pool.close();
       delete process.env.CODEX_SESSIONS_TEST_TAKEN;
       delete process.env.CODEX_SESSIONS_TEST_DIE;
     }
@@ -113,6 +116,23 @@ describe('parallelReads', () => {
     assert.deepEqual(got, expected);
   });
 
+  it('stops on an abort: this thread and the workers take no more files, and the read rejects', async function () {
+    this.timeout(60_000);
+    const { files, sizes } = await homeFiles({ count: 300, seed: 8 });
+    const pool = new ReadPool({ headBytes: HEAD_BYTES, zone: ZONE, workerScript: WORKER, workers: 1 });
+    try {
+      const stop = new AbortController();
+      let n = 0;
+      const reading = pool.read(files, sizes, stop.signal);
+      // Aborted from a timer while this thread reads: it looks at the signal before each file.
+      const timer = setInterval(() => ++n >= 2 && stop.abort(), 1);
+      await assert.rejects(reading, (e: Error) => e.name === 'AbortError');
+      clearInterval(timer);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('ends workers that got nothing to read, and reads once', async () => {
     const pool = new ReadPool({ headBytes: HEAD_BYTES, zone: ZONE, workerScript: WORKER, workers: 2 });
     await pool.close();
@@ -125,7 +145,8 @@ describe('parallelReads', () => {
     this.timeout(60_000);
     const g = generateUsageHome(300, 9);
     homes.push(g.home);
-    // Entries named like rollouts that are no readable file: a FIFO, a folder, links to a FIFO, a folder and nothing.
+    // Entries named like rollouts that are no readable file: a FIFO, a folder, links to a FIFO, a folder, nothing and
+    // a socket.
     const day = path.join(g.home, 'sessions', '2025', '01', '01');
     mkdirSync(day, { recursive: true });
     const name = (k: number): string => path.join(day, `rollout-2025-01-01T00-00-0${k}-00000000-0000-0000-0000-00000000000${k}.jsonl`);
@@ -136,10 +157,19 @@ describe('parallelReads', () => {
     symlinkSync(path.join(g.home, 'fifo'), name(2));
     symlinkSync(path.join(g.home, 'folder'), name(3));
     symlinkSync(path.join(g.home, 'nothing'), name(4));
+    // A link to a socket (socket paths are short): its open fails (ENXIO); an index without workers calls it "not a
+    // regular file", and so must this one.
+    const socketDir = mkdtempSync(path.join(tmpdir(), 'sock-'));
+    homes.push(socketDir);
+    const socket = net.createServer().listen(path.join(socketDir, 's'));
+    await once(socket, 'listening');
+    after(() => socket.close());
+    symlinkSync(path.join(socketDir, 's'), name(5));
     const plainIndex = new SessionIndex({ codexHome: g.home, cacheFile: null, io: 'sync' });
     await plainIndex.refresh({ usage: true });
     assert.equal(plainIndex.sessions().length, 300);
-    assert.equal(plainIndex.skipped().length, 5);
+    assert.equal(plainIndex.skipped().length, 6);
+    assert.equal(plainIndex.skipped().find((e) => e.path === name(5))?.reason, 'not a regular file');
     const cacheFile = path.join(g.home, 'cache.json');
     for (const round of ['cold', 'warm']) {
       const pooled = new SessionIndex({ codexHome: g.home, cacheFile, io: 'sync', indexWorker: WORKER, workers: 1 });
