@@ -1,15 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { LineSplitter } from '../core/lineSplitter';
 import { usageFromWire } from '../core/usage';
 import type { Usage } from '../shared/threadModel';
 
-/** `$CODEX_HOME`, else `~/.codex` (the CLI's own default). */
-export function defaultCodexHome(env: Record<string, string | undefined> = process.env): string {
-  return env.CODEX_HOME || path.join(os.homedir(), '.codex');
-}
+export { defaultCodexHome } from './codexHome';
 
 async function entries(dir: string): Promise<string[]> {
   try {

@@ -1,223 +1,445 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseRolloutFileName } from '../core/rolloutSession';
 import type { UsageSlice } from '../core/rolloutUsage';
 import type { Usage } from '../shared/threadModel';
-import type { SessionInfo } from './sessionFiles';
+import type { ListedDir } from './historyListing';
+import { sessionTimeMs, type SessionInfo } from './sessionFiles';
 import type { CachedUsage } from './sessionUsage';
 
 /**
  * Bumped whenever what a head read extracts, or the layout of the file, changes, so metadata cached by an older build
  * is read again rather than trusted.
  */
-export const INDEX_FORMAT = 4;
+export const INDEX_FORMAT = 5;
 
 /*
- * The layout (format 4), in columns rather than a row per session: a fresh process parses it and builds its
- * sessions in a third of the time rows took (fewer, larger arrays; every repeated string once), which is most of a
- * warm `codex-sessions usage` besides the stats.
- *   { format, codex_home, strings: string[], files: string[], numbers: number[], meta: number[], usage: number[] }
- * - `files[i]`: session i's path below `codex_home` (an absolute path for a file elsewhere); the id and local time
- *   are read from its name again.
- * - `numbers[2i, 2i+1]`: size, mtime_ms.
- * - `meta[10i … 10i+9]`: started_at, cwd, cli_version, originator, model, title, source, family (indexes into
- *   `strings`, -1 for null), complete, archived (0 or 1).
- * - `usage`: per session in turn, a length n then n numbers: none (n = 0), or zone, last_activity, whether a total
- *   follows (0/1), the total (input, cached_input, output, reasoning_output), the number of slices, and each slice's
- *   model, day and four counts. The length lets a session that does not fit be dropped alone.
+ * The layout (format 5): a line of JSON (the header), the string table as a JSON array, then, from an offset that is
+ * a multiple of 8, every number as a little-endian float64: a warm `codex-sessions usage` reads them through a
+ * Float64Array over the file's bytes, with nothing to parse (a JSON array of them took longer to parse than the rest
+ * of the run outside the stats), and repeated strings once.
+ *   header: { format, codex_home, endian: "LE", zone, dirs, files, numbers, strings_bytes }
+ * Numbers, in four parts:
+ * - folders, DIR numbers each: path (relative to `codex_home`), parent folder (-1 for a top folder), depth, archived
+ *   (0/1), mtime_ms, ctime_ms, reusable (0/1; see `ListedDir`), first row, row count. A folder's sessions are rows
+ *   first … first + count - 1.
+ * - sessions, ROW numbers each: folder, file name, size, mtime_ms, started_at, cwd, cli_version, originator, model,
+ *   title, source, family, flags (1: complete, 2: archived), the session's time (`sessionTimeMs` in `zone`), the offset
+ *   of its usage in the third part (-1: none).
+ * - usage, per session that has one: zone, last_activity, whether a total follows (0/1), the total (input,
+ *   cached_input, output, reasoning_output; zeros without one), the number of slices, and each slice's model, day and
+ *   four counts.
+ * - the rows in the order `SessionIndex.sessions()` gives (newest first, then by path): the warm path adds up the
+ *   sessions in that order without sorting them (and so gets every sum the index gets, to the last bit).
+ * Strings are indexes into the table (-1 for null). Every index and count is checked where it is read: a damaged
+ * session is dropped alone, and a damaged file is an empty cache; the cache is only ever an optimisation.
  */
 
-const META = 10;
+export const DIR = 9;
+export const ROW = 15;
+/** Fields of a session row. */
+export const R = { dir: 0, name: 1, size: 2, mtime: 3, started_at: 4, cwd: 5, cli_version: 6, originator: 7, model: 8, title: 9, source: 10, family: 11, flags: 12, time: 13, usage: 14 } as const;
+/** Fields of a folder. */
+export const D = { path: 0, parent: 1, depth: 2, archived: 3, mtime: 4, ctime: 5, reusable: 6, first: 7, count: 8 } as const;
+export const COMPLETE = 1;
+export const ARCHIVED = 2;
+
 const SOURCES = new Set<unknown>(['cli', 'exec', 'ide', 'mcp', 'subagent', 'unknown'] satisfies SessionInfo['source'][]);
 const FAMILIES = new Set<unknown>(['bare', 'state', 'envelope', 'unknown'] satisfies SessionInfo['family'][]);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isCount = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;
 
-/** Four counts at `u[k]` (within `end`), or null. */
-function countsAt(u: unknown[], k: number, end: number): Usage | null {
-  const i = u[k];
-  const c = u[k + 1];
-  const o = u[k + 2];
-  const r = u[k + 3];
-  return k + 4 <= end && isCount(i) && isCount(c) && isCount(o) && isCount(r) ? { input_tokens: i, cached_input_tokens: c, output_tokens: o, reasoning_output_tokens: r } : null;
+/** The header line of a cache file. */
+interface Header {
+  format: number;
+  codex_home: string;
+  endian: string;
+  /** The time zone the sessions' times (and usage days) were computed in. */
+  zone: string;
+  dirs: number;
+  files: number;
+  /** Numbers in the usage part. */
+  usage: number;
+  numbers: number;
+  strings_bytes: number;
 }
 
-/** Reads one session's usage from `u[at, end)`; null when it does not fit. */
-function usageAt(u: unknown[], at: number, end: number, str: (v: unknown) => string | null | undefined): CachedUsage | null {
-  const zone = str(u[at]);
-  const last = str(u[at + 1]);
-  if (typeof zone !== 'string' || last === undefined) return null;
-  let k = at + 3;
-  let total: Usage | null = null;
-  if (u[at + 2] === 1) {
-    if (!(total = countsAt(u, k, end))) return null;
-    k += 4;
-  } else if (u[at + 2] !== 0) return null;
-  const n = u[k++];
-  if (!Number.isInteger(n) || k + (n as number) * 6 !== end) return null;
-  const slices: UsageSlice[] = [];
-  for (; k < end; k += 6) {
-    const model = str(u[k]);
-    const day = str(u[k + 1]);
-    const usage = countsAt(u, k + 2, end);
-    if (model === undefined || typeof day !== 'string' || !usage) return null;
-    slices.push({ model, day, usage });
+/** The prefix of every indexed path: `codexHome` as the index joins it, with a trailing separator. */
+export function homePrefix(codexHome: string): string {
+  return path.join(codexHome, 'x').slice(0, -1);
+}
+
+/**
+ * A cache file as read (format 5), not yet turned into sessions: the command line's warm `usage` reads its columns in
+ * place; the index makes sessions of it ({@link loadSessionCache}).
+ */
+export class IndexTable {
+  /** Where the usage part starts in {@link n}. */
+  readonly usageAt: number;
+  /** Where the order of the rows starts in {@link n}. */
+  readonly orderAt: number;
+  readonly home: string;
+
+  constructor(
+    readonly header: Header,
+    readonly strings: string[],
+    readonly n: Float64Array,
+  ) {
+    this.usageAt = header.dirs * DIR + header.files * ROW;
+    this.orderAt = this.usageAt + header.usage;
+    this.home = homePrefix(header.codex_home);
   }
-  return { total, slices, last_activity: last, zone };
+
+  get dirCount(): number {
+    return this.header.dirs;
+  }
+
+  get rowCount(): number {
+    return this.header.files;
+  }
+
+  /** The string at index `v` (null for -1); undefined when `v` is no index of the table. */
+  str(v: number): string | null | undefined {
+    return v === -1 ? null : Number.isInteger(v) && v >= 0 && v < this.strings.length ? this.strings[v] : undefined;
+  }
+
+  /** Absolute path of folder `d` (undefined when damaged). */
+  dirPath(d: number): string | undefined {
+    const p = this.str(this.n[d * DIR + D.path]!);
+    if (typeof p !== 'string') return undefined;
+    return path.isAbsolute(p) ? p : this.home + p;
+  }
+
+  /** The rows of folder `d` as [first, end), or null when they do not fit. */
+  rowsOf(d: number): [number, number] | null {
+    const first = this.n[d * DIR + D.first]!;
+    const count = this.n[d * DIR + D.count]!;
+    return isCount(first) && isCount(count) && first + count <= this.rowCount ? [first, first + count] : null;
+  }
+
+  /** Usage of row `r` read from `at` (its offset); null when it does not fit. */
+  usage(at: number): CachedUsage | null {
+    const u = this.n;
+    const k0 = this.usageAt + at;
+    const end = this.orderAt;
+    if (!isCount(at) || k0 + 8 > end) return null;
+    const zone = this.str(u[k0]!);
+    const last = this.str(u[k0 + 1]!);
+    const hasTotal = u[k0 + 2];
+    const slices = u[k0 + 7]!;
+    if (typeof zone !== 'string' || last === undefined || (hasTotal !== 0 && hasTotal !== 1) || !isCount(slices) || k0 + 8 + slices * 6 > end) return null;
+    const total = hasTotal ? countsAt(u, k0 + 3) : null;
+    if (hasTotal && !total) return null;
+    const out: UsageSlice[] = [];
+    for (let j = 0, k = k0 + 8; j < slices; j++, k += 6) {
+      const model = this.str(u[k]!);
+      const day = this.str(u[k + 1]!);
+      const usage = countsAt(u, k + 2);
+      if (model === undefined || typeof day !== 'string' || !usage) return null;
+      out.push({ model, day, usage });
+    }
+    return { total, slices: out, last_activity: last, zone };
+  }
+
+  /** Row `r` as a session (its path in folder `dirPath`), or null when damaged. */
+  info(r: number, dirPath: string): SessionInfo | null {
+    const n = this.n;
+    const k = r * ROW + this.header.dirs * DIR;
+    const name = this.str(n[k + R.name]!);
+    const parsed = typeof name === 'string' ? parseRolloutFileName(name) : null;
+    const size = n[k + R.size]!;
+    const mtime = n[k + R.mtime]!;
+    const flags = n[k + R.flags]!;
+    const source = this.str(n[k + R.source]!);
+    const family = this.str(n[k + R.family]!);
+    if (!parsed || !isCount(size) || !Number.isFinite(mtime) || mtime < 0 || !isCount(flags) || flags > 3 || !SOURCES.has(source) || !FAMILIES.has(family)) return null;
+    const strs = [R.started_at, R.cwd, R.cli_version, R.originator, R.model, R.title].map((f) => this.str(n[k + f]!));
+    if (strs.some((v) => v === undefined)) return null;
+    const [started_at, cwd, cli_version, originator, model, title] = strs as (string | null)[];
+    const info: SessionInfo = {
+      path: `${dirPath}${path.sep}${name}`,
+      id: parsed.id,
+      local_time: parsed.local_time,
+      archived: (flags & ARCHIVED) !== 0,
+      started_at: started_at!,
+      cwd: cwd!,
+      cli_version: cli_version!,
+      originator: originator!,
+      source: source as SessionInfo['source'],
+      model: model!,
+      title: title!,
+      family: family as SessionInfo['family'],
+      size,
+      mtime_ms: mtime,
+      complete: (flags & COMPLETE) !== 0,
+    };
+    const at = n[k + R.usage]!;
+    if (at !== -1) {
+      const usage = this.usage(at);
+      if (!usage) return null;
+      info.usage = usage;
+    }
+    return info;
+  }
+
+  /** Folder `d` as a listing to reuse, or null when damaged (then it is listed again). */
+  listedDir(d: number, childNames: readonly string[]): ListedDir | null {
+    const n = this.n;
+    const k = d * DIR;
+    const p = this.dirPath(d);
+    const rows = this.rowsOf(d);
+    const depth = n[k + D.depth]!;
+    if (p === undefined || !rows || !isCount(depth) || depth > 3) return null;
+    const files: string[] = [];
+    for (let r = rows[0]; r < rows[1]; r++) {
+      const name = this.str(n[this.header.dirs * DIR + r * ROW + R.name]!);
+      if (typeof name !== 'string' || !parseRolloutFileName(name)) return null;
+      files.push(name);
+    }
+    return { path: p, depth, archived: n[k + D.archived] === 1, mtimeMs: n[k + D.mtime]!, ctimeMs: n[k + D.ctime]!, reusable: n[k + D.reusable] === 1, files, dirs: [...childNames] };
+  }
 }
 
-/** Writes the columns of {@link loadSessionCache}'s layout, the repeated strings once. */
-class Columns {
+function countsAt(u: Float64Array, k: number): Usage | null {
+  const i = u[k]!;
+  const c = u[k + 1]!;
+  const o = u[k + 2]!;
+  const r = u[k + 3]!;
+  return isCount(i) && isCount(c) && isCount(o) && isCount(r) ? { input_tokens: i, cached_input_tokens: c, output_tokens: o, reasoning_output_tokens: r } : null;
+}
+
+/** Reads a cache file's table: null when missing, unreadable, of another format, machine or home, or cut short. */
+export function parseIndexTable(bytes: Buffer, codexHome: string): IndexTable | null {
+  const eol = bytes.indexOf(10);
+  if (eol < 0 || eol > 64 * 1024) return null;
+  let header: Header;
+  try {
+    header = JSON.parse(bytes.toString('utf8', 0, eol)) as Header;
+  } catch {
+    return null;
+  }
+  if (typeof header !== 'object' || header === null || header.format !== INDEX_FORMAT || header.endian !== (LITTLE_ENDIAN ? 'LE' : 'BE')) return null;
+  if (header.codex_home !== path.resolve(codexHome) || typeof header.zone !== 'string') return null;
+  const { dirs, files, usage, numbers, strings_bytes: sb } = header;
+  if (![dirs, files, usage, numbers, sb].every(isCount) || dirs * DIR + files * ROW + usage + files !== numbers) return null;
+  const numbersAt = Math.ceil((eol + 1 + sb + 1) / 8) * 8;
+  if (bytes.length !== numbersAt + numbers * 8) return null;
+  let strings: unknown;
+  try {
+    strings = JSON.parse(bytes.toString('utf8', eol + 1, eol + 1 + sb));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(strings) || !strings.every((s) => typeof s === 'string')) return null;
+  // A view over the file's bytes when they are aligned (a file read whole has a buffer of its own), else a copy.
+  const at = bytes.byteOffset + numbersAt;
+  const n = at % 8 === 0 ? new Float64Array(bytes.buffer, at, numbers) : new Float64Array(bytes.buffer.slice(at, at + numbers * 8));
+  return new IndexTable(header, strings as string[], n);
+}
+
+/** {@link parseIndexTable} of a file, read with a blocking call (the command line) or not. */
+export async function readIndexTable(file: string, codexHome: string, sync = false): Promise<IndexTable | null> {
+  let bytes: Buffer;
+  try {
+    bytes = sync ? readFileSync(file) : await readFile(file);
+  } catch {
+    return null;
+  }
+  return parseIndexTable(bytes, codexHome);
+}
+
+/** What a cache file holds for the index: its sessions by path, and the folders of the listing they came from. */
+export interface LoadedCache {
+  sessions: Map<string, SessionInfo>;
+  /** By path: the listing a refresh reuses for folders that did not change (see `walkHistory`). */
+  listing: Map<string, ListedDir>;
+  /** The zone the cache was written in. */
+  zone: string | null;
+}
+
+/** Turns a table into sessions and folders (damaged ones are dropped one by one). */
+export function tableContents(t: IndexTable): LoadedCache {
+  const sessions = new Map<string, SessionInfo>();
+  const listing = new Map<string, ListedDir>();
+  const children: string[][] = Array.from({ length: t.dirCount }, () => []);
+  const paths: (string | undefined)[] = [];
+  for (let d = 0; d < t.dirCount; d++) {
+    const p = t.dirPath(d);
+    paths.push(p);
+    const parent = t.n[d * DIR + D.parent]!;
+    if (p !== undefined && Number.isInteger(parent) && parent >= 0 && parent < d) children[parent]!.push(p.slice(p.lastIndexOf(path.sep) + 1));
+  }
+  for (let d = 0; d < t.dirCount; d++) {
+    const p = paths[d];
+    const rows = t.rowsOf(d);
+    if (p === undefined || !rows) continue;
+    for (let r = rows[0]; r < rows[1]; r++) {
+      if (t.n[t.dirCount * DIR + r * ROW + R.dir] !== d) continue;
+      const info = t.info(r, p);
+      if (info) sessions.set(info.path, info);
+    }
+    const listed = t.listedDir(d, children[d]!);
+    if (listed) listing.set(listed.path, listed);
+  }
+  return { sessions, listing, zone: t.header.zone };
+}
+
+/**
+ * Loads cached session metadata, keyed by path, and the listing it came from. A missing, unreadable, corrupt or
+ * foreign cache is an empty one.
+ */
+export async function loadSessionCache(file: string, codexHome: string): Promise<LoadedCache> {
+  const t = await readIndexTable(file, codexHome);
+  return t ? tableContents(t) : { sessions: new Map(), listing: new Map(), zone: null };
+}
+
+/** Builds the numbers and strings of a cache file. */
+class TableWriter {
   readonly strings: string[] = [];
-  readonly files: string[] = [];
-  readonly numbers: number[] = [];
-  readonly meta: number[] = [];
+  readonly dirs: number[] = [];
+  readonly rows: number[] = [];
   readonly usage: number[] = [];
   private readonly ids = new Map<string, number>();
 
-  constructor(private readonly home: string) {}
-
-  private str(v: string | null): number {
+  str(v: string | null): number {
     if (v === null) return -1;
     let i = this.ids.get(v);
     if (i === undefined) this.ids.set(v, (i = this.strings.push(v) - 1));
     return i;
   }
 
-  /** Adds a session; false for a relative path outside the home (it could not be told from one below it). */
-  add(s: SessionInfo): boolean {
-    const file = s.path.startsWith(this.home) ? s.path.slice(this.home.length) : path.isAbsolute(s.path) ? s.path : null;
-    if (file === null) return false;
-    this.files.push(file);
-    this.numbers.push(s.size, s.mtime_ms);
-    const m = this.meta;
-    m.push(this.str(s.started_at), this.str(s.cwd), this.str(s.cli_version), this.str(s.originator), this.str(s.model), this.str(s.title));
-    m.push(this.str(s.source), this.str(s.family), s.complete ? 1 : 0, s.archived ? 1 : 0);
+  row(s: SessionInfo, dir: number, name: string): void {
+    const at = s.usage ? this.usage.length : -1;
+    this.rows.push(dir, this.str(name), s.size, s.mtime_ms, this.str(s.started_at), this.str(s.cwd), this.str(s.cli_version), this.str(s.originator));
+    this.rows.push(this.str(s.model), this.str(s.title), this.str(s.source), this.str(s.family), (s.complete ? COMPLETE : 0) | (s.archived ? ARCHIVED : 0), sessionTimeMs(s), at);
     const u = s.usage;
-    const out = this.usage;
-    if (!u) {
-      out.push(0);
-      return true;
-    }
-    // The length first, known once the rest is written (no array built per session: 10,000 of them show).
-    const at = out.length;
-    out.push(0, this.str(u.zone), this.str(u.last_activity));
-    out.push(u.total ? 1 : 0);
-    if (u.total) pushCounts(out, u.total);
-    out.push(u.slices.length);
+    if (!u) return;
+    const t = u.total;
+    this.usage.push(this.str(u.zone), this.str(u.last_activity), t ? 1 : 0, t?.input_tokens ?? 0, t?.cached_input_tokens ?? 0, t?.output_tokens ?? 0, t?.reasoning_output_tokens ?? 0, u.slices.length);
     for (const x of u.slices) {
-      out.push(this.str(x.model), this.str(x.day));
-      pushCounts(out, x.usage);
+      const c = x.usage;
+      this.usage.push(this.str(x.model), this.str(x.day), c.input_tokens, c.cached_input_tokens, c.output_tokens, c.reasoning_output_tokens);
     }
-    out[at] = out.length - at - 1;
-    return true;
   }
 }
 
-function pushCounts(out: number[], x: Usage): void {
-  out.push(x.input_tokens, x.cached_input_tokens, x.output_tokens, x.reasoning_output_tokens);
-}
-
-/** The prefix of every indexed path: `codexHome` as the index joins it, with a trailing separator. */
-function homePrefix(codexHome: string): string {
-  return path.join(codexHome, 'x').slice(0, -1);
+/** A folder of the cache being written. */
+interface DirEntry {
+  path: string;
+  listed: ListedDir | null;
+  sessions: [string, SessionInfo][];
 }
 
 /**
- * The CLI's cache file for a `CODEX_HOME`: `${XDG_CACHE_HOME:-~/.cache}/codex-sessions/index-<hash>.json` (one file
+ * The bytes of a cache file for `sessions`, and `listing`, the folders of the walk they came from. A folder is kept as
+ * reusable only when its sessions are exactly the rollouts it listed (a file that could not be read, or one a watcher
+ * added since, makes it listed again next time).
+ */
+export function encodeSessionCache(codexHome: string, sessions: Iterable<SessionInfo>, listing: readonly ListedDir[] = [], zone = ''): Buffer {
+  const home = homePrefix(codexHome);
+  const w = new TableWriter();
+  const dirs: DirEntry[] = [];
+  const byPath = new Map<string, DirEntry>();
+  const entry = (p: string, listed: ListedDir | null): DirEntry => {
+    let e = byPath.get(p);
+    if (!e) byPath.set(p, (e = { path: p, listed, sessions: [] }));
+    if (listed) e.listed = listed;
+    return e;
+  };
+  // Parents are listed before their folders (as a walk visits them), so a parent's index is known when written.
+  for (const d of listing) dirs.push(entry(d.path, d));
+  for (const s of sessions) {
+    const sep = Math.max(s.path.lastIndexOf('/'), s.path.lastIndexOf(path.sep));
+    const p = s.path.slice(0, sep);
+    let e = byPath.get(p);
+    if (!e) dirs.push((e = entry(p, null)));
+    e.sessions.push([s.path.slice(sep + 1), s]);
+  }
+  const index = new Map(dirs.map((d, i) => [d.path, i]));
+  let rowCount = 0;
+  /** Each row's session, path and time, for the order part. */
+  const keyed: { row: number; path: string; t: number }[] = [];
+  for (const [i, d] of dirs.entries()) {
+    const rel = d.path.startsWith(home) ? d.path.slice(home.length) : d.path;
+    const parent = index.get(d.path.slice(0, d.path.lastIndexOf(path.sep)));
+    const l = d.listed;
+    d.sessions.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const listedFiles = l ? [...l.files].sort() : [];
+    const same = l !== null && listedFiles.length === d.sessions.length && d.sessions.every(([name], k) => name === listedFiles[k]);
+    // Only a walked folder is a parent's child: one known from its sessions alone is found again by a walk, or dropped.
+    w.dirs.push(w.str(rel), l && parent !== undefined && parent < i ? parent : -1, l?.depth ?? 0, l?.archived ? 1 : 0, l?.mtimeMs ?? Number.NaN, l?.ctimeMs ?? Number.NaN);
+    w.dirs.push(l?.reusable && same ? 1 : 0, rowCount, d.sessions.length);
+    for (const [name, s] of d.sessions) {
+      w.row(s, i, name);
+      keyed.push({ row: keyed.length, path: s.path, t: sessionTimeMs(s) });
+    }
+    rowCount += d.sessions.length;
+  }
+  // As `SessionIndex.sessions()` sorts.
+  keyed.sort((a, b) => b.t - a.t || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const numbers = new Float64Array(w.dirs.length + w.rows.length + w.usage.length + keyed.length);
+  numbers.set(w.dirs, 0);
+  numbers.set(w.rows, w.dirs.length);
+  // Usage offsets were taken within the usage part.
+  numbers.set(w.usage, w.dirs.length + w.rows.length);
+  numbers.set(keyed.map((k) => k.row), w.dirs.length + w.rows.length + w.usage.length);
+  const strings = Buffer.from(JSON.stringify(w.strings));
+  const header: Header = {
+    format: INDEX_FORMAT,
+    codex_home: path.resolve(codexHome),
+    endian: LITTLE_ENDIAN ? 'LE' : 'BE',
+    zone,
+    dirs: dirs.length,
+    files: rowCount,
+    usage: w.usage.length,
+    numbers: numbers.length,
+    strings_bytes: strings.length,
+  };
+  const head = Buffer.from(`${JSON.stringify(header)}\n`);
+  const at = Math.ceil((head.length + strings.length + 1) / 8) * 8;
+  const pad = Buffer.alloc(at - head.length - strings.length, 0x20);
+  pad[0] = 10;
+  return Buffer.concat([head, strings, pad, Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength)]);
+}
+
+/** Writes the cache atomically (a temporary file renamed over the old one), creating its folder. */
+export async function saveSessionCache(file: string, codexHome: string, sessions: Iterable<SessionInfo>, listing: readonly ListedDir[] = [], zone = ''): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const body = encodeSessionCache(codexHome, sessions, listing, zone);
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, body);
+  await rename(tmp, file);
+  await removeLegacyCaches(path.dirname(file));
+}
+
+/** The JSON caches of earlier builds (formats 1 – 4: `index-<hash>.json` of the CLI, `session-index.json` of the editor). */
+const LEGACY = /^(?:index-[0-9a-f]{16}|session-index)\.json$/;
+
+/** Removes the caches earlier builds left in `dir` (best effort: they are only ever ignored). */
+async function removeLegacyCaches(dir: string): Promise<void> {
+  try {
+    const stale = (await readdir(dir)).filter((name) => LEGACY.test(name));
+    await Promise.all(stale.map((name) => rm(path.join(dir, name), { force: true })));
+  } catch {
+    // nothing to clean, or not ours to clean
+  }
+}
+
+/** 64-bit FNV-1a of `text` as 16 hex digits (a stable name; loading node:crypto for a hash cost a warm run ~5 ms). */
+export function fnv1a64(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(text, 'utf8')) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, '0');
+}
+
+/**
+ * The CLI's cache file for a `CODEX_HOME`: `${XDG_CACHE_HOME:-~/.cache}/codex-sessions/index-<hash>.bin` (one file
  * per home, so `--codex-home` switches never mix).
  */
 export function defaultCacheFile(codexHome: string, env: Record<string, string | undefined> = process.env): string {
   const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
-  const hash = createHash('sha256').update(path.resolve(codexHome)).digest('hex').slice(0, 16);
-  return path.join(base, 'codex-sessions', `index-${hash}.json`);
-}
-
-/**
- * Loads cached session metadata, keyed by path. A missing, unreadable, corrupt or foreign cache is an empty one
- * (sessions that fail validation are dropped one by one; checked by hand: a zod schema would copy everything, and
- * loading zod costs a warm `codex-sessions usage` more than reading its cache). The cache is only ever an
- * optimisation.
- */
-export async function loadSessionCache(file: string, codexHome: string): Promise<Map<string, SessionInfo>> {
-  const out = new Map<string, SessionInfo>();
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    return out;
-  }
-  if (typeof raw !== 'object' || raw === null) return out;
-  const c = raw as Record<string, unknown>;
-  if (c.format !== INDEX_FORMAT || c.codex_home !== path.resolve(codexHome)) return out;
-  const { strings, files, numbers, meta, usage } = c;
-  if (![strings, files, numbers, meta, usage].every(Array.isArray)) return out;
-  const [S, F, N, M, U] = [strings, files, numbers, meta, usage] as unknown[][];
-  if (N!.length !== F!.length * 2 || M!.length !== F!.length * META || !S!.every((v) => typeof v === 'string')) return out;
-  /** A string of the table (null for -1); undefined when `v` is no index of it. */
-  const str = (v: unknown): string | null | undefined => (v === -1 ? null : Number.isInteger(v) && (v as number) >= 0 && (v as number) < S!.length ? (S![v as number] as string) : undefined);
-  const home = homePrefix(codexHome);
-  // Plain loops and reads below: a fresh process runs this once over 10,000 sessions, before any of it is optimised.
-  const strs = (at: number, n: number): boolean => {
-    for (let k = at; k < at + n; k++) if (str(M![k]) === undefined) return false;
-    return true;
-  };
-  for (let i = 0, u = 0; i < F!.length && u < U!.length; i++) {
-    const n = U![u];
-    const at = u + 1;
-    if (!Number.isInteger(n) || (n as number) < 0) break; // the column is damaged from here on
-    u = at + (n as number);
-    const f = F![i];
-    const size = N![2 * i];
-    const mtime = N![2 * i + 1];
-    const m = i * META;
-    const source = str(M![m + 6]);
-    const family = str(M![m + 7]);
-    const complete = M![m + 8];
-    const archived = M![m + 9];
-    if (typeof f !== 'string' || !isCount(size) || !isTime(mtime) || (complete !== 0 && complete !== 1) || (archived !== 0 && archived !== 1)) continue;
-    if (!strs(m, 6) || !SOURCES.has(source) || !FAMILIES.has(family)) continue;
-    const p = path.isAbsolute(f) ? f : home + f;
-    const name = parseRolloutFileName(p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf(path.sep)) + 1));
-    if (!name) continue;
-    const info: SessionInfo = {
-      path: p,
-      id: name.id,
-      local_time: name.local_time,
-      archived: archived === 1,
-      started_at: str(M![m])!,
-      cwd: str(M![m + 1])!,
-      cli_version: str(M![m + 2])!,
-      originator: str(M![m + 3])!,
-      source: source as SessionInfo['source'],
-      model: str(M![m + 4])!,
-      title: str(M![m + 5])!,
-      family: family as SessionInfo['family'],
-      size,
-      mtime_ms: mtime,
-      complete: complete === 1,
-    };
-    if (n !== 0) {
-      const cached = u <= U!.length ? usageAt(U!, at, u, str) : null;
-      if (!cached) continue;
-      info.usage = cached;
-    }
-    out.set(p, info);
-  }
-  return out;
-}
-
-/** Writes the cache atomically (a temporary file renamed over the old one), creating its folder. */
-export async function saveSessionCache(file: string, codexHome: string, sessions: Iterable<SessionInfo>): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const columns = new Columns(homePrefix(codexHome));
-  for (const s of sessions) columns.add(s);
-  const { strings, files, numbers, meta, usage } = columns;
-  const body = JSON.stringify({ format: INDEX_FORMAT, codex_home: path.resolve(codexHome), strings, files, numbers, meta, usage });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, body);
-  await rename(tmp, file);
+  return path.join(base, 'codex-sessions', `index-${fnv1a64(path.resolve(codexHome))}.bin`);
 }

@@ -5,7 +5,7 @@ import { DEFAULT_HEAD_BYTES, parseRolloutFileName } from '../core/rolloutSession
 import type * as HeadReader from './rolloutReader';
 import type { RolloutHead } from './rolloutReader';
 import { loadSessionCache, saveSessionCache } from './sessionCache';
-import { fsErrorReason, listSessionFiles, sessionTimeMs, type SessionFile, type SessionInfo, type SkippedEntry } from './sessionFiles';
+import { fsErrorReason, listSessionFiles, sessionTimeMs, type ListedDir, type SessionFile, type SessionInfo, type SkippedEntry } from './sessionFiles';
 import { ReadPool, workerCount, type HeadAndUsage } from './parallelReads';
 import { currentZone, readRolloutHeadAndUsage, readRolloutUsage, type CachedUsage } from './sessionUsage';
 
@@ -234,6 +234,8 @@ export class SessionIndex {
   private readonly concurrency: number;
   /** Reads done ahead on worker threads (see {@link readPool}), by path; each is taken once by the refresh of its file. */
   private readonly prefetched = new Map<string, HeadAndUsage | Error>();
+  /** The folders of the last listing (or of the cache's), by path: a scan lists again only those that changed. */
+  private listing = new Map<string, ListedDir>();
 
   constructor(private opts: SessionIndexOptions) {
     this.headBytes = opts.headBytes ?? DEFAULT_HEAD_BYTES;
@@ -255,14 +257,18 @@ export class SessionIndex {
       this.opts = { ...this.opts, codexHome };
       this.byPath.clear();
       this.skippedByPath.clear();
+      this.listing.clear();
       this.cacheLoaded = false;
       this.dirty = false;
     });
   }
 
   /** The skeleton: every rollout file, newest first, from directory listings only (what cannot be used: to `skipped`). */
-  scan(skipped?: SkippedEntry[]): Promise<SessionFile[]> {
-    return listSessionFiles(this.opts.codexHome, { archived: this.opts.archived, sync: this.opts.io === 'sync', skipped });
+  async scan(skipped?: SkippedEntry[]): Promise<SessionFile[]> {
+    const listing: ListedDir[] = [];
+    const files = await listSessionFiles(this.opts.codexHome, { archived: this.opts.archived, sync: this.opts.io === 'sync', skipped, previous: this.listing, listing });
+    this.listing = new Map(listing.map((d) => [d.path, d]));
+    return files;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -275,7 +281,9 @@ export class SessionIndex {
     if (this.cacheLoaded) return;
     this.cacheLoaded = true;
     if (!this.opts.cacheFile) return;
-    for (const [p, info] of await loadSessionCache(this.opts.cacheFile, this.opts.codexHome)) if (!this.byPath.has(p)) this.byPath.set(p, info);
+    const cached = await loadSessionCache(this.opts.cacheFile, this.opts.codexHome);
+    for (const [p, info] of cached.sessions) if (!this.byPath.has(p)) this.byPath.set(p, info);
+    if (this.listing.size === 0) this.listing = cached.listing;
   }
 
   /**
@@ -400,9 +408,10 @@ export class SessionIndex {
   }
 
   private async refreshAll(opts: RefreshOptions): Promise<IndexChanges> {
-    // The cache file and the folders are read at the same time.
+    // The cache first: the folders it lists that did not change since are not listed again.
     const listed: SkippedEntry[] = [];
-    const [, files] = await Promise.all([this.loadCache(), this.scan(listed)]);
+    await this.loadCache();
+    const files = await this.scan(listed);
     this.skippedByPath.clear();
     for (const e of listed) this.skippedByPath.set(e.path, e);
     const changes: IndexChanges = { added: [], changed: [], removed: [] };
@@ -517,7 +526,7 @@ export class SessionIndex {
       if (!this.opts.cacheFile || !this.dirty) return;
       this.dirty = false;
       try {
-        await saveSessionCache(this.opts.cacheFile, this.opts.codexHome, [...this.byPath.values()]);
+        await saveSessionCache(this.opts.cacheFile, this.opts.codexHome, this.byPath.values(), [...this.listing.values()], currentZone());
       } catch (e) {
         this.dirty = true;
         throw e;

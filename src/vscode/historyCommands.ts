@@ -23,7 +23,7 @@ function rowOf(arg: unknown): SessionRow | undefined {
 export function registerHistory(context: vscode.ExtensionContext, tasks: TaskManager): SessionsTree {
   const config = vscode.workspace.getConfiguration('codexSessions');
   const homeSetting = (): string => resolveCodexHome(vscode.workspace.getConfiguration('codexSessions').get<string>('codexHome') || undefined);
-  const index = new SessionIndex({ codexHome: homeSetting(), cacheFile: path.join(context.globalStorageUri.fsPath, 'session-index.json') });
+  const index = new SessionIndex({ codexHome: homeSetting(), cacheFile: path.join(context.globalStorageUri.fsPath, 'session-index.bin') });
   const workspaceOnly = (vscode.workspace.workspaceFolders?.length ?? 0) > 0 && config.get<boolean>('history.workspaceOnly', true);
   const tree = new SessionsTree(index, () => tasks.running(), tasks.log, workspaceOnly);
   const view = vscode.window.createTreeView(SESSIONS_VIEW, { treeDataProvider: tree, showCollapseAll: true });

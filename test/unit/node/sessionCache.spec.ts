@@ -1,24 +1,29 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { INDEX_FORMAT, loadSessionCache, saveSessionCache } from '../../../src/node/sessionCache';
+import type { ListedDir } from '../../../src/node/historyListing';
+import { DIR, INDEX_FORMAT, R, ROW, encodeSessionCache, fnv1a64, defaultCacheFile, loadSessionCache, parseIndexTable, saveSessionCache } from '../../../src/node/sessionCache';
 import type { SessionInfo } from '../../../src/node/sessionFiles';
 
-describe('session index cache file (columns)', () => {
+describe('session index cache file (format 5)', () => {
   let dir: string;
   let home: string;
   let file: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'codex-cache-'));
     home = path.join(dir, 'home');
-    file = path.join(dir, 'cache', 'index.json');
+    file = path.join(dir, 'cache', 'index.bin');
+    mkdirSync(path.dirname(file));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  const ID = '01a1fd24-c4dc-7ce2-a276-77a954d59bd0';
+  const NAME = `rollout-2026-11-21T08-08-12-${ID}.jsonl`;
+  const usage = { input_tokens: 1011, cached_input_tokens: 100, output_tokens: 20, reasoning_output_tokens: 5 };
   const info = (p: string, extra: Partial<SessionInfo> = {}): SessionInfo => ({
     path: p,
-    id: '01a1fd24-c4dc-7ce2-a276-77a954d59bd0',
+    id: ID,
     local_time: '2026-11-21T08:08:12',
     archived: false,
     started_at: '2026-11-21T08:08:12.600Z',
@@ -27,70 +32,132 @@ describe('session index cache file (columns)', () => {
     originator: 'codex_exec',
     source: 'exec',
     model: 'gpt-5-codex',
-    title: 'Fix the "tests"\nnow',
+    title: 'Fix the "tests"\nnow ✓',
     family: 'envelope',
     size: 1234,
     mtime_ms: 1795261913549.1675,
     complete: true,
     ...extra,
   });
-  const NAME = 'rollout-2026-11-21T08-08-12-01a1fd24-c4dc-7ce2-a276-77a954d59bd0.jsonl';
+  const day = (d: string): string => path.join(home, 'sessions', '2026', '11', d);
+  const listed = (p: string, files: string[], extra: Partial<ListedDir> = {}): ListedDir => ({ path: p, depth: 3, archived: false, mtimeMs: 1795261900000.25, ctimeMs: 1795261900000.5, reusable: true, files, dirs: [], ...extra });
 
-  it('gives back what was saved: usage with slices of an unnamed model, archived, a file outside the home', async () => {
-    const usage = { input_tokens: 1011, cached_input_tokens: 100, output_tokens: 20, reasoning_output_tokens: 5 };
+  /** Sessions of two day folders and an archived one, with usage of every shape. */
+  function sample(): { sessions: SessionInfo[]; listing: ListedDir[] } {
+    const second = NAME.replace('08-08-12', '09-00-00');
     const sessions = [
-      info(path.join(home, 'sessions', '2026', '11', '21', NAME), {
+      info(path.join(day('21'), NAME), {
         usage: { zone: 'Europe/Berlin', total: usage, slices: [{ model: null, day: '2026-11-21', usage }, { model: 'o3', day: '2026-11-22', usage }], last_activity: '2026-11-22T00:00:01Z' },
       }),
-      info(path.join(home, 'archived_sessions', NAME), { archived: true, started_at: null, cwd: null, model: null, title: null, family: 'bare', complete: false, usage: { zone: 'UTC', total: null, slices: [], last_activity: null } }),
-      info(path.join(dir, 'elsewhere', NAME)),
+      info(path.join(day('21'), second), { local_time: '2026-11-21T09:00:00', started_at: null, title: null, usage: { zone: 'Europe/Berlin', total: null, slices: [], last_activity: null } }),
+      info(path.join(home, 'archived_sessions', NAME), { archived: true, started_at: null, cwd: null, model: null, title: null, family: 'bare', complete: false }),
     ];
-    await saveSessionCache(file, home, sessions);
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as { format: number; files: string[]; strings: string[] };
-    assert.equal(raw.format, INDEX_FORMAT);
-    assert.equal(raw.files[0], ['sessions', '2026', '11', '21', NAME].join(path.sep), 'paths below the home are kept relative');
-    assert.equal(raw.strings.filter((v) => v === 'gpt-5-codex').length, 1, 'each string once');
+    const listing = [
+      listed(path.join(home, 'sessions'), [], { depth: 0, dirs: ['2026'] }),
+      listed(path.join(home, 'sessions', '2026'), [], { depth: 1, dirs: ['11'] }),
+      listed(path.join(home, 'sessions', '2026', '11'), [], { depth: 2, dirs: ['21'] }),
+      listed(day('21'), [second, NAME]),
+      listed(path.join(home, 'archived_sessions'), [NAME], { depth: 0, archived: true, reusable: false }),
+    ];
+    return { sessions, listing };
+  }
+
+  it('gives back the sessions and the listing it was given, each string once, the numbers aligned as float64', async () => {
+    const { sessions, listing } = sample();
+    await saveSessionCache(file, home, sessions, listing, 'Europe/Berlin');
+    const bytes = readFileSync(file);
+    const header = JSON.parse(bytes.toString('utf8', 0, bytes.indexOf(10))) as { format: number; zone: string; dirs: number; files: number };
+    assert.deepEqual([header.format, header.zone, header.dirs, header.files], [INDEX_FORMAT, 'Europe/Berlin', 5, 3]);
+    const t = parseIndexTable(bytes, home)!;
+    assert.equal(t.strings.filter((v) => v === 'gpt-5-codex').length, 1, 'each string once');
+    assert.equal((bytes.length - t.n.length * 8) % 8, 0, 'the numbers start at a multiple of 8');
+    assert.equal(t.n.byteOffset % 8, 0);
     const loaded = await loadSessionCache(file, home);
-    assert.deepEqual([...loaded.values()], sessions);
+    const byPath = (a: SessionInfo, b: SessionInfo): number => (a.path < b.path ? -1 : 1);
+    assert.deepEqual([...loaded.sessions.values()].sort(byPath), [...sessions].sort(byPath));
+    assert.equal(loaded.zone, 'Europe/Berlin');
+    const again = [...loaded.listing.values()];
+    assert.deepEqual(again.map((d) => [path.relative(home, d.path), d.reusable, [...d.files].sort(), d.dirs]), [
+      ['sessions', true, [], ['2026']],
+      [path.join('sessions', '2026'), true, [], ['11']],
+      [path.join('sessions', '2026', '11'), true, [], ['21']],
+      [path.join('sessions', '2026', '11', '21'), true, [NAME, NAME.replace('08-08-12', '09-00-00')].sort(), []],
+      ['archived_sessions', false, [NAME], []],
+    ]);
+    assert.deepEqual([again[3]!.mtimeMs, again[3]!.ctimeMs], [1795261900000.25, 1795261900000.5], 'times kept to the bit');
   });
 
-  it('drops a session that does not fit (one by one), a relative path outside the home, and a cache of another format or shape', async () => {
-    const usage = { input_tokens: 1011, cached_input_tokens: 100, output_tokens: 20, reasoning_output_tokens: 5 };
-    const good = (i: number): SessionInfo =>
-      info(path.join(home, 'sessions', NAME.replace('08-08-12', `08-08-1${i}`)), { local_time: `2026-11-21T08:08:1${i}`, usage: { zone: 'UTC', total: usage, slices: [{ model: 'gpt-5', day: '2026-11-21', usage }], last_activity: null } });
-    await saveSessionCache(file, home, [good(0), info('relative/elsewhere/' + NAME), good(1), good(2), good(3), good(4), good(5)]);
-    type Raw = { format: number; strings: unknown[]; files: unknown[]; numbers: unknown[]; meta: unknown[]; usage: unknown[] };
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as Raw;
-    assert.equal(raw.files.length, 6, 'a relative path outside the home is not written');
-    assert.equal(raw.usage.length % 6, 0);
-    const per = raw.usage.length / 6; // every session's usage has the same length here
-    const damaged = structuredClone(raw);
-    damaged.numbers[2] = 'large'; // session 1's size
-    damaged.usage[2 * per + 3] = 2; // session 2: neither 0 nor 1 before the total
-    damaged.files[3] = 'sessions/notes.txt'; // session 3: not a rollout's name
-    damaged.meta[4 * 10 + 6] = damaged.strings.indexOf('gpt-5'); // session 4: a model where the source goes
-    damaged.usage[5 * per + 2] = 9999; // session 5: last_activity is no string of the table
-    writeFileSync(file, JSON.stringify(damaged));
-    assert.deepEqual([...(await loadSessionCache(file, home)).values()], [good(0)]);
-    for (const broken of [{ ...raw, format: INDEX_FORMAT - 1 }, { ...raw, meta: raw.meta.slice(1) }, { ...raw, strings: [...raw.strings, 7] }, { ...raw, usage: 'none' }]) {
-      writeFileSync(file, JSON.stringify(broken));
-      assert.equal((await loadSessionCache(file, home)).size, 0);
-    }
-    // Indexes that name no string of the table (array keys, fractions, out of range) and counts that are no counts.
-    for (const [column, at, value] of [
-      ['meta', 0, 'length'], ['meta', 1, '__proto__'], ['meta', 5, 'map'], ['meta', 2, 0.5], ['meta', 3, raw.strings.length], ['meta', 4, 'INFINITY'],
-      ['usage', 2, 'at'], ['usage', 4, 1.5], ['usage', 5, 'INFINITY'], ['numbers', 0, -1], ['numbers', 1, 'INFINITY'],
+  it('keeps a folder reusable only when its sessions are exactly the files it listed', async () => {
+    const { sessions, listing } = sample();
+    // A file the walk listed but the index could not read, and a session a watcher added that the listing lacks.
+    listing[3] = listed(day('21'), [NAME, NAME.replace('08-08-12', '09-00-00'), NAME.replace('08-08-12', '10-00-00')]);
+    const added = info(path.join(day('22'), NAME));
+    const bytes = encodeSessionCache(home, [...sessions, added], listing, 'UTC');
+    const t = parseIndexTable(bytes, home)!;
+    writeFileSync(file, bytes);
+    const loaded = await loadSessionCache(file, home);
+    assert.equal(loaded.listing.get(day('21'))!.reusable, false, 'a listed file without a session');
+    assert.equal(loaded.listing.get(day('22'))!.reusable, false, 'a folder known from a session alone');
+    assert.ok(loaded.sessions.has(added.path));
+    assert.ok(!loaded.listing.get(path.join(home, 'sessions', '2026', '11'))!.dirs.includes('22'), 'a folder the walk never listed is no child');
+    assert.equal(t.rowCount, 4);
+  });
+
+  it('drops a damaged session alone; a damaged, cut, foreign or other-format file is an empty cache', async () => {
+    const { sessions, listing } = sample();
+    const bytes = encodeSessionCache(home, sessions, listing, 'UTC');
+    const t = parseIndexTable(bytes, home)!;
+    const at = (row: number, field: number): number => bytes.length - t.n.length * 8 + (t.dirCount * DIR + row * ROW + field) * 8;
+    const damaged = (row: number, field: number, value: number): Buffer => {
+      const copy = Buffer.from(bytes);
+      copy.writeDoubleLE(value, at(row, field));
+      return copy;
+    };
+    const rowOf = (name: string, archived: boolean): number => [...Array(t.rowCount).keys()].find((r) => t.info(r, 'x')?.path.endsWith(name) && t.info(r, 'x')!.archived === archived)!;
+    const first = rowOf(NAME, false);
+    for (const [field, value] of [
+      [R.size, -1], [R.size, 1.5], [R.mtime, Number.NaN], [R.mtime, Number.POSITIVE_INFINITY], [R.title, t.strings.length], [R.title, 0.5], [R.title, -2],
+      [R.source, t.strings.indexOf('gpt-5-codex')], [R.family, -1], [R.flags, 4], [R.name, t.strings.indexOf('/work')], [R.usage, 1e9], [R.usage, 2.5],
     ] as const) {
-      const hostile = structuredClone(raw);
-      (hostile[column] as unknown[])[at] = value;
-      // JSON has no Infinity, but JSON.parse reads 1e400 as one.
-      writeFileSync(file, JSON.stringify(hostile).replace('"INFINITY"', '1e400'));
-      const loaded = [...(await loadSessionCache(file, home)).values()];
-      assert.equal(loaded.length, 5, `${column}[${at}] = ${String(value)}`);
-      assert.ok(loaded.every((s) => typeof s.title === 'string' && typeof s.size === 'number' && Number.isFinite(s.mtime_ms)));
+      writeFileSync(file, damaged(first, field, value));
+      const loaded = await loadSessionCache(file, home);
+      assert.equal(loaded.sessions.size, 2, `field ${field} = ${value}`);
+      assert.ok(![...loaded.sessions.keys()].includes(path.join(day('21'), NAME)));
     }
-    // A usage column cut short: the sessions before the cut stand.
-    writeFileSync(file, JSON.stringify({ ...raw, usage: raw.usage.slice(0, 2 * per + 2) }));
-    assert.equal((await loadSessionCache(file, home)).size, 2);
+    const text = bytes.toString('latin1');
+    const eol = bytes.indexOf(10);
+    const header = JSON.parse(text.slice(0, eol)) as Record<string, unknown>;
+    const withHeader = (h: Record<string, unknown>): Buffer => Buffer.concat([Buffer.from(JSON.stringify(h)), bytes.subarray(eol)]);
+    for (const broken of [
+      bytes.subarray(0, bytes.length - 8),
+      Buffer.concat([bytes, Buffer.alloc(8)]),
+      Buffer.from('{ broken\n'),
+      withHeader({ ...header, format: INDEX_FORMAT - 1 }),
+      withHeader({ ...header, codex_home: '/elsewhere' }),
+      withHeader({ ...header, endian: 'BE' }),
+      withHeader({ ...header, files: 1e9 }),
+      withHeader({ ...header, usage: -1 }),
+      Buffer.from(JSON.stringify({ format: 4, codex_home: home, strings: [], files: [], numbers: [], meta: [], usage: [] })),
+    ]) {
+      writeFileSync(file, broken);
+      assert.equal((await loadSessionCache(file, home)).sessions.size, 0);
+      assert.equal(parseIndexTable(broken, home), null);
+    }
+    rmSync(file, { force: true });
+    assert.equal((await loadSessionCache(file, home)).sessions.size, 0, 'no file');
+  });
+
+  it('names the command line cache by a stable hash of the home, without node:crypto', () => {
+    assert.equal(fnv1a64(''), 'cbf29ce484222325');
+    assert.equal(fnv1a64('a'), 'af63dc4c8601ec8c');
+    assert.equal(defaultCacheFile('/h', { XDG_CACHE_HOME: '/c' }), path.join('/c', 'codex-sessions', `index-${fnv1a64(path.resolve('/h'))}.bin`));
+  });
+
+  it('removes the JSON caches of earlier builds from its folder when it writes', async () => {
+    const folder = path.dirname(file);
+    await saveSessionCache(file, home, [], [], 'UTC');
+    for (const name of ['index-0123456789abcdef.json', 'session-index.json', 'notes.json']) writeFileSync(path.join(folder, name), '{}');
+    await saveSessionCache(file, home, [], [], 'UTC');
+    assert.deepEqual(readdirSync(folder).sort(), ['index.bin', 'notes.json']);
   });
 });
