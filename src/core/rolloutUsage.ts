@@ -1,5 +1,6 @@
 import type { Usage, UsageScope } from '../shared/threadModel';
 import { infoUsage, tokenCountUsage, UsageTotals } from './rolloutContext';
+import { localDay } from './localDay';
 import { addUsage, subtractUsage, usageFromWire } from './usage';
 import { UsageLedger } from './usageLedger';
 import { envelopeTimestamp, latin1, modelAt, tokenCountAt, usageLineKind, type UsageLineKind } from './usageLineKind';
@@ -39,13 +40,7 @@ export interface UsageScanOptions {
   latin1?: (buf: Uint8Array, start: number, end: number) => string;
 }
 
-const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
-
-/** `YYYY-MM-DD` of `ms` in this process's time zone. */
-export function localDay(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
+export { localDay } from './localDay';
 
 const KEYWORDS = /token_count|token_usage_record|turn_context|session_meta|thread_settings_applied/;
 const CLI_VERSION = /"cli_version":"([^"\\]*)"/;

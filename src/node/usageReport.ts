@@ -1,6 +1,7 @@
 import { PriceBook, missingPriceHint, type PricingOverrides } from '../core/priceBook';
+import type { ModelPrice } from '../core/priceTable';
 import { PRICES_CHECKED } from '../core/priceTable';
-import { localDay } from '../core/rolloutUsage';
+import { localDay } from '../core/localDay';
 import { emptyUsage } from '../core/usage';
 import type { Usage } from '../shared/threadModel';
 import type { SessionInfo } from './sessionFiles';
@@ -66,12 +67,14 @@ export const COST_BASIS = 'API-equivalent estimate at list prices (ChatGPT plans
 
 /**
  * One row's running sums. Kept small (thousands of rows by session): the few models in an array, unpriced tokens only
- * once there are some, and sessions counted rather than collected: {@link usageReport} hands every accumulator each
- * session's slices one after another, so a session is new exactly when it differs from the last one taken.
+ * once there are some, and sessions counted rather than collected: every accumulator gets each session's slices one
+ * after another, so a session is new exactly when it differs from the last one taken.
  */
 interface Acc {
-  /** Counted in place (thousands of slices: no object per addition). */
-  usage: Usage;
+  input: number;
+  cached: number;
+  output: number;
+  reasoning: number;
   usd: number;
   unpriced: Map<string | null, Usage> | null;
   sessions: number;
@@ -79,17 +82,13 @@ interface Acc {
   models: string[];
 }
 
-const newAcc = (): Acc => ({ usage: emptyUsage(), usd: 0, unpriced: null, sessions: 0, lastSession: null, models: [] });
+const newAcc = (): Acc => ({ input: 0, cached: 0, output: 0, reasoning: 0, usd: 0, unpriced: null, sessions: 0, lastSession: null, models: [] });
 
-function addInto(into: Usage, u: Usage): void {
-  into.input_tokens += u.input_tokens;
-  into.cached_input_tokens += u.cached_input_tokens;
-  into.output_tokens += u.output_tokens;
-  into.reasoning_output_tokens += u.reasoning_output_tokens;
-}
-
-function take(acc: Acc, usage: Usage, model: string | null, usd: number | null, session: string): void {
-  addInto(acc.usage, usage);
+function take(acc: Acc, model: string | null, input: number, cached: number, output: number, reasoning: number, usd: number | null, session: string): void {
+  acc.input += input;
+  acc.cached += cached;
+  acc.output += output;
+  acc.reasoning += reasoning;
   if (acc.lastSession !== session) {
     acc.lastSession = session;
     acc.sessions++;
@@ -100,25 +99,152 @@ function take(acc: Acc, usage: Usage, model: string | null, usd: number | null, 
     acc.unpriced ??= new Map();
     let u = acc.unpriced.get(model);
     if (!u) acc.unpriced.set(model, (u = emptyUsage()));
-    addInto(u, usage);
+    u.input_tokens += input;
+    u.cached_input_tokens += cached;
+    u.output_tokens += output;
+    u.reasoning_output_tokens += reasoning;
   }
 }
 
-/** The row's figures, written into `row` field by field (spreads showed in profiles at 10,000 rows). */
+const unpricedHints = (acc: Acc): { model: string | null; hint: string }[] => [...acc.unpriced!.keys()].map((model) => ({ model, hint: missingPriceHint(model) }));
+
+/** The row's figures, written into `row` field by field. */
 function putFigures<T extends object>(row: T, acc: Acc): T & UsageFigures {
   const r = row as T & UsageFigures;
-  r.input_tokens = acc.usage.input_tokens;
-  r.cached_input_tokens = acc.usage.cached_input_tokens;
-  r.output_tokens = acc.usage.output_tokens;
-  r.reasoning_output_tokens = acc.usage.reasoning_output_tokens;
+  r.input_tokens = acc.input;
+  r.cached_input_tokens = acc.cached;
+  r.output_tokens = acc.output;
+  r.reasoning_output_tokens = acc.reasoning;
   r.cost_usd = acc.unpriced ? null : acc.usd;
-  if (acc.unpriced) r.unpriced = [...acc.unpriced.keys()].map((model) => ({ model, hint: missingPriceHint(model) }));
+  if (acc.unpriced) r.unpriced = unpricedHints(acc);
   return r;
 }
 
-function sessionRow(s: SessionInfo, g: Acc): UsageRow {
-  const row = putFigures({ session_id: s.id, path: s.path, archived: s.archived, started_at: s.started_at, title: s.title, models: g.models }, g);
-  return Object.assign(row, { last_activity: s.usage?.last_activity ?? null });
+/**
+ * Adds up sessions' usage slices into a report: by day, model or session, with totals and the API-equivalent cost.
+ * It takes numbers and strings, not objects, so that every source feeds it the same way without building any: the
+ * index's sessions ({@link usageReport}) and the command line's cache read in place (`usageFromCache`). For each
+ * session: {@link begin}, {@link slice} for each of its slices (or {@link noUsage} for a session whose files record
+ * none), {@link end}; then {@link finish}.
+ */
+export class UsageAggregator {
+  private readonly book: PriceBook;
+  private readonly by: UsageGrouping;
+  private readonly since: string | undefined;
+  private readonly until: string | undefined;
+  private readonly ranged: boolean;
+  private readonly total = newAcc();
+  private readonly groups = new Map<string, Acc>();
+  private readonly rows: UsageRow[] = [];
+  /** By session: each row's sort key (its session's start). */
+  private readonly times: number[] = [];
+  private withoutUsage = 0;
+  /** The session being taken (its path), and its own sums when grouping by session. */
+  private session = '';
+  private own: Acc | null = null;
+  /** The price looked up last (most slices in a row are of one model). */
+  private priced: { model: string | null; price: ModelPrice | null } = { model: null, price: null };
+
+  constructor(private readonly opts: UsageReportOptions = {}) {
+    this.book = new PriceBook(opts.pricing);
+    this.by = opts.by ?? 'day';
+    this.since = opts.since || undefined;
+    this.until = opts.until || undefined;
+    this.ranged = this.since !== undefined || this.until !== undefined;
+  }
+
+  private inRange(day: string): boolean {
+    return (this.since === undefined || day >= this.since) && (this.until === undefined || day <= this.until);
+  }
+
+  /** Starts the session of `path` (a path is a session's key: each is taken once). */
+  begin(path: string): void {
+    this.session = path;
+    this.own = null;
+  }
+
+  /** A session whose files record no token counts at all, started at `timeMs` (counted as "unknown" in its range). */
+  noUsage(timeMs: number): void {
+    if (!Number.isNaN(timeMs) && (!this.ranged || this.inRange(localDay(timeMs)))) this.withoutUsage++;
+  }
+
+  /** Tokens the current session spent on `day` with `model`. */
+  slice(model: string | null, day: string, input: number, cached: number, output: number, reasoning: number): void {
+    if (this.ranged && !this.inRange(day)) return;
+    let p = this.priced;
+    if (p.model !== model) {
+      p = this.priced = { model, price: model ? (this.book.resolve(model)?.price ?? null) : null };
+    }
+    // priceUsage's arithmetic, on the numbers.
+    const price = p.price;
+    const usd = price ? ((input - Math.min(cached, input)) * price.input + Math.min(cached, input) * price.cached_input + output * price.output) / 1e6 : null;
+    let g: Acc | undefined;
+    if (this.by === 'session') g = this.own ??= newAcc();
+    else {
+      const key = this.by === 'day' ? day : (model ?? '');
+      g = this.groups.get(key);
+      if (!g) this.groups.set(key, (g = newAcc()));
+    }
+    take(g, model, input, cached, output, reasoning, usd, this.session);
+    take(this.total, model, input, cached, output, reasoning, usd, this.session);
+  }
+
+  /**
+   * Ends the current session; by session, its row (when it had usage in the range), built in one go: one object shape
+   * for every row (10,000 of them are written as JSON).
+   */
+  end(id: string, archived: boolean, started_at: string | null, title: string | null, last_activity: string | null, timeMs: number): void {
+    const g = this.own;
+    if (!g) return;
+    this.own = null;
+    const path = this.session;
+    const head = { session_id: id, path, archived, started_at, title, models: g.models };
+    this.times.push(timeMs);
+    if (g.unpriced) {
+      this.rows.push({ ...head, input_tokens: g.input, cached_input_tokens: g.cached, output_tokens: g.output, reasoning_output_tokens: g.reasoning, cost_usd: null, unpriced: unpricedHints(g), last_activity });
+      return;
+    }
+    this.rows.push({
+      session_id: id,
+      path,
+      archived,
+      started_at,
+      title,
+      models: g.models,
+      input_tokens: g.input,
+      cached_input_tokens: g.cached,
+      output_tokens: g.output,
+      reasoning_output_tokens: g.reasoning,
+      cost_usd: g.usd,
+      last_activity,
+    });
+  }
+
+  /** The report. */
+  finish(): UsageReport {
+    const { rows, total, by } = this;
+    for (const [key, g] of this.groups) {
+      if (by === 'day') rows.push(Object.assign(putFigures({ day: key }, g), { sessions: g.sessions, models: [...g.models].sort() }));
+      else {
+        const model = key === '' ? null : key;
+        rows.push(Object.assign(putFigures({ model, price_model: model ? (this.book.resolve(model)?.model ?? null) : null }, g), { sessions: g.sessions }));
+      }
+    }
+    sortRows(rows, by, this.times);
+    const unpriced = [...(total.unpriced ?? [])].map(([model, u]) => ({ model, hint: missingPriceHint(model), input_tokens: u.input_tokens, output_tokens: u.output_tokens }));
+    const totals: UsageTotalsRow = {
+      input_tokens: total.input,
+      cached_input_tokens: total.cached,
+      output_tokens: total.output,
+      reasoning_output_tokens: total.reasoning,
+      cost_usd: total.usd,
+      cost_complete: unpriced.length === 0,
+      unpriced,
+      sessions: total.sessions,
+      sessions_without_usage: this.withoutUsage,
+    };
+    return { totals, by, rows, cost_basis: COST_BASIS, prices_checked: PRICES_CHECKED };
+  }
 }
 
 /**
@@ -127,58 +253,19 @@ function sessionRow(s: SessionInfo, g: Acc): UsageRow {
  * counts on both days, as in ccusage's daily report); `since`/`until` select records by that day. Every cost is an
  * API-equivalent estimate.
  */
-export function usageReport(sessions: readonly SessionInfo[], opts: UsageReportOptions = {}): UsageReport {
-  const book = new PriceBook(opts.pricing);
-  const by = opts.by ?? 'day';
-  const inRange = (day: string): boolean => (!opts.since || day >= opts.since) && (!opts.until || day <= opts.until);
-  const total = newAcc();
-  const groups = new Map<string, Acc>();
-  const rows: UsageRow[] = [];
-  /** By session: each row's sort key (its session's start). */
-  const times: number[] = [];
-  let withoutUsage = 0;
+export function usageReport(sessions: Iterable<SessionInfo>, opts: UsageReportOptions = {}): UsageReport {
+  const agg = new UsageAggregator(opts);
   for (const s of sessions) {
+    agg.begin(s.path);
     const u = s.usage;
     if (!u || u.total === null) {
-      const t = sessionTimeMs(s);
-      if (!Number.isNaN(t) && inRange(localDay(t))) withoutUsage++;
+      agg.noUsage(sessionTimeMs(s));
       continue;
     }
-    let own: Acc | null = null;
-    for (const slice of u.slices) {
-      if (!inRange(slice.day)) continue;
-      const usd = book.usd(slice.usage, slice.model);
-      let g: Acc | undefined;
-      if (by === 'session') g = own ??= newAcc();
-      else {
-        const key = by === 'day' ? slice.day : (slice.model ?? '');
-        g = groups.get(key);
-        if (!g) groups.set(key, (g = newAcc()));
-      }
-      take(g, slice.usage, slice.model, usd, s.path);
-      take(total, slice.usage, slice.model, usd, s.path);
-    }
-    if (own) {
-      rows.push(sessionRow(s, own));
-      times.push(sessionTimeMs(s));
-    }
+    for (const x of u.slices) agg.slice(x.model, x.day, x.usage.input_tokens, x.usage.cached_input_tokens, x.usage.output_tokens, x.usage.reasoning_output_tokens);
+    agg.end(s.id, s.archived, s.started_at, s.title, u.last_activity, sessionTimeMs(s));
   }
-  for (const [key, g] of groups) {
-    if (by === 'day') rows.push(Object.assign(putFigures({ day: key }, g), { sessions: g.sessions, models: [...g.models].sort() }));
-    else {
-      const model = key === '' ? null : key;
-      rows.push(Object.assign(putFigures({ model, price_model: model ? (book.resolve(model)?.model ?? null) : null }, g), { sessions: g.sessions }));
-    }
-  }
-  sortRows(rows, by, times);
-  const unpriced = [...(total.unpriced ?? [])].map(([model, u]) => ({ model, hint: missingPriceHint(model), input_tokens: u.input_tokens, output_tokens: u.output_tokens }));
-  return {
-    totals: { ...total.usage, cost_usd: total.usd, cost_complete: unpriced.length === 0, unpriced, sessions: total.sessions, sessions_without_usage: withoutUsage },
-    by,
-    rows,
-    cost_basis: COST_BASIS,
-    prices_checked: PRICES_CHECKED,
-  };
+  return agg.finish();
 }
 
 /** Days in order, models by cost then tokens, sessions by start (`times`, one per row). */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { localDay } from '../core/rolloutUsage';
+import { localDay } from '../core/localDay';
 import { Throttle } from '../core/throttle';
 import type { SessionIndex } from '../node/sessionIndex';
 import { usageView } from '../node/usageView';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { localDay } from '../core/rolloutUsage';
+import { localDay } from '../core/localDay';
 import { Throttle } from '../core/throttle';
 import { breakdownOf, breakdownOfSlices, statusText, statusTooltip, type StatusInput, type StatusScope } from '../core/usageStatus';
 import { LiveRolloutUsage } from '../node/liveUsage';
