@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CliIo } from './cliIo';
 import { defaultCacheFile } from './sessionCache';
 import { resolveCodexHome, sessionTimeMs, type SessionFile } from './sessionFiles';
-import { SessionIndex, type RefreshOptions } from './sessionIndex';
+import type { RefreshOptions, SessionIndex } from './sessionIndex';
 
 /*
  * What `list`, `search` and `usage` share: the index of a CODEX_HOME, opened the command line's way. Kept apart from
@@ -14,13 +14,26 @@ export function cliEnv(io: CliIo): Record<string, string | undefined> {
   return io.env ?? process.env;
 }
 
+/** The flags that choose the index. */
+export interface IndexFlags {
+  'codex-home'?: string;
+  'no-cache'?: boolean;
+}
+
+/** The `CODEX_HOME` of `--codex-home` (or the default home), and its cache file (null with `--no-cache`). */
+export function indexFiles(values: IndexFlags, io: CliIo): { codexHome: string; cacheFile: string | null } {
+  const codexHome = path.resolve(io.cwd, resolveCodexHome(values['codex-home'], cliEnv(io)));
+  return { codexHome, cacheFile: values['no-cache'] ? null : defaultCacheFile(codexHome, cliEnv(io)) };
+}
+
 /**
  * The session index of `--codex-home` (or the default home), refreshed (with usage when asked), its cache under
  * `${XDG_CACHE_HOME:-~/.cache}/codex-sessions/` read and written unless `--no-cache`.
  */
-export async function openIndex(values: { 'codex-home'?: string; 'no-cache'?: boolean }, io: CliIo, refresh: RefreshOptions = {}): Promise<SessionIndex> {
-  const codexHome = path.resolve(io.cwd, resolveCodexHome(values['codex-home'], cliEnv(io)));
-  const cacheFile = values['no-cache'] ? null : defaultCacheFile(codexHome, cliEnv(io));
+export async function openIndex(values: IndexFlags, io: CliIo, refresh: RefreshOptions = {}): Promise<SessionIndex> {
+  const { codexHome, cacheFile } = indexFiles(values, io);
+  // Loaded here: a warm `usage` answered from the cache alone never needs the index (nor its workers and readers).
+  const { SessionIndex } = await import('./sessionIndex');
   // A one-shot process: blocking file calls cost less, and nothing else waits on this event loop.
   const index = new SessionIndex({ codexHome, cacheFile, io: 'sync', indexWorker: io.indexWorker });
   await index.refresh(refresh);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PricingOverrides } from '../core/priceBook';
 import { EXIT, UsageError, type CliIo } from './cliIo';
-import { localStamp, openIndex } from './sessionOpen';
+import { indexFiles, localStamp, openIndex } from './sessionOpen';
+import { usageFromCache } from './usageFromCache';
 import { usageReport, type UsageGrouping, type UsageReport, type UsageRow } from './usageReport';
 
 /*
@@ -94,12 +95,14 @@ export async function usageCommand(args: string[], io: CliIo): Promise<number> {
   const since = values.since === undefined ? undefined : parseDay(values.since, '--since');
   const until = values.until === undefined ? undefined : parseDay(values.until, '--until');
   const pricing = await loadPricing(values.pricing, io);
-  const index = await openIndex(values, io, { usage: true });
-  const report = usageReport(index.sessions(), { by, since, until, pricing });
+  const opts = { by, since, until, pricing };
+  const { codexHome, cacheFile } = indexFiles(values, io);
+  // A warm cache that holds for every file answers alone; otherwise the index reads what changed and saves the cache.
+  const report = (cacheFile && (await usageFromCache(codexHome, cacheFile, opts))) || usageReport((await openIndex(values, io, { usage: true })).sessions(), opts);
   if (values.json) io.stdout(`${JSON.stringify(report)}\n`);
   else {
     if (report.rows.length) io.stdout(`${table(report)}\n\n`);
-    io.stdout(notes(report, index.codexHome));
+    io.stdout(notes(report, codexHome));
   }
   return EXIT.ok;
 }
