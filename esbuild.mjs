@@ -23,25 +23,53 @@ const problemMatcher = {
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', plugins: watch ? [problemMatcher] : [] };
 
+/** What the command line's front imports lazily: each a module of the split build, dist/cli/<name>.js. */
+const LAZY = {
+  execCommands: 'src/node/execCommands.ts',
+  sessionCommands: 'src/node/sessionCommands.ts',
+  sessionIndex: 'src/node/sessionIndex.ts',
+  pricing: 'src/core/pricing.ts',
+};
+
+/** In the front, every `import()` is of a module of the split build (any other would bundle it into the front). */
+const lazyImports = {
+  name: 'lazy-imports',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const name = args.path.split('/').pop();
+      if (!Object.hasOwn(LAZY, name)) return { errors: [{ text: `${args.importer}: import('${args.path}') is not one of the lazy modules in esbuild.mjs` }] };
+      return { path: `./cli/${name}.js`, external: true };
+    });
+  },
+};
+
+const cliCommon = {
+  ...common,
+  outdir: 'dist',
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // The package is ESM; bundled CommonJS dependencies still need `require` for Node built-ins.
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __csCreateRequire } from 'node:module';\nconst require = __csCreateRequire(import.meta.url);" },
+};
+
 const configs = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.cjs', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/taskHost.ts'], outfile: 'dist/taskHost.cjs', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/webview/usage/main.ts'], outfile: 'dist/usage.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // The command line in two parts. The front, dist/cli.js, is one module (each module an ES import loads costs a
+  // warm `usage` ~3 ms): the dispatcher and `usage`, which answers from its cache without loading anything else.
+  // What the front imports lazily is built apart, split (dist/cli/): the other commands, the session index (a cold
+  // or changed history), zod's price validation, and the index's worker threads (dist/indexWorker.js), which share
+  // those chunks and load only what a job needs.
+  { ...cliCommon, entryPoints: { cli: 'src/cli.ts' }, plugins: [...common.plugins, lazyImports] },
   {
-    ...common,
-    // Split: each subcommand's code is a chunk (dist/cli/) that `main` imports when that command runs, so
-    // `usage` never loads zod or the exec pipeline it does not need (startup was most of a warm `usage`).
-    // The session index's worker threads (dist/indexWorker.js) share the chunks and load only what a job needs.
-    entryPoints: { cli: 'src/cli.ts', indexWorker: 'src/node/indexWorker.ts' },
-    outdir: 'dist',
+    ...cliCommon,
+    entryPoints: { ...Object.fromEntries(Object.entries(LAZY).map(([name, file]) => [`cli/${name}`, file])), indexWorker: 'src/node/indexWorker.ts' },
     splitting: true,
     chunkNames: 'cli/[name]-[hash]',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    // The package is ESM; bundled CommonJS dependencies still need `require` for Node built-ins.
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __csCreateRequire } from 'node:module';\nconst require = __csCreateRequire(import.meta.url);" },
   },
 ];
 

@@ -1,4 +1,5 @@
 import { EXIT, isUsageError, UsageError, type CliIo } from './cliIo';
+import { usageCommand } from './usageCommand';
 
 export { EXIT, type CliIo } from './cliIo';
 
@@ -45,8 +46,9 @@ Exit codes: 0 success, 1 the task failed, 2 bad usage or unreadable input.
 `;
 
 /**
- * Runs the command line; resolves to the exit code. Each command's code is imported when it runs (a chunk of its own
- * in dist/): `usage` and `list` start without loading zod or the exec pipeline.
+ * Runs the command line; resolves to the exit code. `usage` is part of this module (a warm one answers from the
+ * cache, and loads nothing else); every other command's code is imported when it runs (a chunk of its own in
+ * dist/cli/): `list` starts without loading zod or the exec pipeline.
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -64,7 +66,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'search':
         return await (await import('./sessionCommands')).searchCommand(rest, io);
       case 'usage':
-        return await (await import('./usageCommand')).usageCommand(rest, io);
+        return await usageCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -5,6 +5,7 @@ import { isAlive } from '../../src/node/processTree';
 import type { ThreadEvent } from '../../src/shared/threadModel';
 import { execCommand } from './fakeModelServer';
 import { CLI, CODEX, cleanup, cliOptions, codexEnv, eventually, fakeServer, processesMatching } from './harness';
+import { makeCorpusCodexHome, removeHome } from '../helpers/codexHome';
 
 describe('stopping codex leaves nothing behind (real codex binary)', function () {
   this.timeout(120_000);
@@ -82,5 +83,40 @@ describe('stopping codex leaves nothing behind (real codex binary)', function ()
     assert.ok(await eventually(() => processesMatching(marker).length === 0), `left running: ${processesMatching(marker).join(',')}`);
     // codex's own argv names the fake server's port: no codex process may be left.
     assert.ok(await eventually(() => processesMatching(`127.0.0.1:${server.port}`).length === 0));
+  });
+});
+
+describe('a closed stdout (`codex-sessions … | head`)', function () {
+  this.timeout(120_000);
+  afterEach(cleanup);
+
+  it('stops `run` as Ctrl-C would when its reader goes away: exit 1, no process left, no EPIPE crash', async () => {
+    const marker = `sleep 96.${process.pid}`;
+    const server = await fakeServer([[execCommand(marker, { callId: 'long', yieldTimeMs: 30_000 })]]);
+    const env = codexEnv(server);
+    const child = spawn(process.execPath, [CLI, 'run', '--json', ...cliOptions(env), 'Run a long command.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    assert.ok(await eventually(() => processesMatching(marker).length > 0, 30_000), 'the command started');
+    child.stdout.destroy(); // the reader is gone: the next write fails with EPIPE
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.equal(code, 1);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
+    assert.ok(await eventually(() => processesMatching(marker).length === 0), `left running: ${processesMatching(marker).join(',')}`);
+    assert.ok(await eventually(() => processesMatching(`127.0.0.1:${server.port}`).length === 0));
+  });
+
+  it('ends `list` quietly with exit 0 when its reader stops after a line', async () => {
+    const home = makeCorpusCodexHome();
+    try {
+      const child = spawn(process.execPath, [CLI, 'list', '--codex-home', home, '--no-cache'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      assert.deepEqual([code, stderr], [0, '']);
+    } finally {
+      removeHome(home);
+    }
   });
 });
