@@ -8,7 +8,7 @@ import { ThreadReducer } from '../src/core/threadReducer';
 import { replayRollout } from '../src/node/rolloutReader';
 import { SessionIndex } from '../src/node/sessionIndex';
 import { generateBigRollout } from './lib/bigRollout';
-import { generateCodexHome, type GeneratedHome } from './lib/codexHome';
+import { generateCodexHome, settle, type GeneratedHome } from './lib/codexHome';
 import { reportHistoryBench, type Run } from './lib/historyReport';
 import { MB, fmtMB, fullGc, measure } from './lib/measure';
 import { loadRolloutTemplates } from './lib/rolloutTemplates';
@@ -209,6 +209,7 @@ export async function run(): Promise<BenchReport> {
       `${home.firstDay} → ${home.lastDay}, ${fmtMB(home.bytes)}; sizes median ${(home.sizes.median / 1e3).toFixed(0)} KB, ` +
       `p99 ${(home.sizes.p99 / 1e3).toFixed(0)} KB, max ${fmtMB(home.sizes.max)}; by CLI ${JSON.stringify(home.byVersion)}; ` +
       `generated in ${(home.ms / 1000).toFixed(1)} s`);
+    await settle();
     const skeleton = await benchSkeleton(home);
     const titles = await benchTitles(home, dir);
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { SessionIndex } from '../src/node/sessionIndex';
 import { usageReport, type UsageReport } from '../src/node/usageReport';
 import { CCUSAGE_VERSION, setupCcusage } from '../scripts/setupCcusage.mjs';
-import { generateCodexHome } from './lib/codexHome';
+import { generateCodexHome, settle } from './lib/codexHome';
 import { fullGc } from './lib/measure';
 import { loadRolloutTemplates } from './lib/rolloutTemplates';
 import type { BenchReport } from './lib/types';
@@ -89,6 +89,7 @@ export async function run(): Promise<BenchReport> {
   try {
     const home = generateCodexHome(join(dir, 'home'), loadRolloutTemplates(), SESSIONS);
     log(`home: ${home.sessions} sessions, ${(home.bytes / 1e6).toFixed(0)} MB, ${home.days} days (generated in ${(home.ms / 1000).toFixed(1)} s)`);
+    await settle();
     const base = { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...(process.env.TZ ? { TZ: process.env.TZ } : {}) };
     const ccEnv = { ...base, CODEX_HOME: home.home };
     const ourArgs = [CLI, 'usage', '--codex-home', home.home, '--json', '--by', 'session'];

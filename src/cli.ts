@@ -19,6 +19,9 @@ void main(process.argv.slice(2), {
   stdout: (t) => {
     if (!stdoutClosed) process.stdout.write(t);
   },
+  stdoutBytes: (b) => {
+    if (!stdoutClosed) process.stdout.write(b);
+  },
   stderr: (t) => process.stderr.write(t),
   // Looked up when a command reads it: making the stream costs a command that does not ~5 ms.
   get stdin() {

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RACY_MS } from '../../src/node/historyListing';
 import { outputPools, prng } from './execStream';
 import { inflatedRepeat, poolText, render, type Pattern, type RolloutTemplate, type SlotValues } from './rolloutTemplates';
 
@@ -129,4 +131,12 @@ export function generateCodexHome(home: string, templates: RolloutTemplate[], co
   res.lastDay = sortedDays[sortedDays.length - 1] ?? '';
   res.ms = Math.round(performance.now() - t0);
   return res;
+}
+
+/**
+ * Waits until every folder of a home just generated is older than the index's window for "racily" modified folders
+ * (`RACY_MS`): a real history's folders are that old, and the index never trusts younger ones (it lists them again).
+ */
+export async function settle(): Promise<void> {
+  await sleep(RACY_MS + 250);
 }

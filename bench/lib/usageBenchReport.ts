@@ -45,7 +45,7 @@ const LABELS: Record<string, string> = {
   ccusage: 'ccusage codex session --json --offline',
   cliCold: 'codex-sessions usage --json (no cache yet)',
   cliWarm: 'codex-sessions usage --json (cache)',
-  warmFloor: 'floor of a warm run: node, list + stat, parse the cache',
+  warmFloor: 'floor of a warm run: node, read the cache, stat it all',
   warmFloorReport: 'the same floor, printing the report (3.4 MB of JSON)',
   cold: 'in-process: new index, no cache (sync io, as the CLI)',
   coldAsync: 'in-process: new index, no cache (async io, as the editor)',
@@ -69,7 +69,7 @@ export function reportUsageBench(d: UsageBenchData, resultFile: string): BenchRe
   log();
   log(`cold (CLI, no cache) = ${ratio('cliCold').toFixed(2)}× ccusage (goal ≤ ${GOALS.coldVsCcusage}) ${met.cold ? 'met' : 'MISSED'}; ` +
     `warm (CLI, cache) = ${ratio('cliWarm').toFixed(3)}× (goal ≤ ${GOALS.warmVsCcusage}) ${met.warm ? 'met' : 'MISSED'}`);
-  log(`floor of a warm run (start, list and stat every file, parse the cache; nothing else) = ${ratio('warmFloor').toFixed(3)}×, ` +
+  log(`floor of a warm run (start, read the cache, fs.statSync every folder and file; nothing else) = ${ratio('warmFloor').toFixed(3)}×, ` +
     `printing the report too = ${ratio('warmFloorReport').toFixed(3)}×`);
   log(`in-process: cache load ${ratio('warmLoad').toFixed(3)}×, loaded index ${ratio('hot').toFixed(3)}×; cache file ${fmtMB(d.cacheBytes)}`);
   log(`tokens (input, cached, output, reasoning): ours ${d.totals.ours.join(' / ')}, ccusage ${d.totals.ccusage.join(' / ')}: ` +

@@ -1,61 +1,61 @@
 // The least a warm `codex-sessions usage --json --by session` must do, as a separate process with nothing of ours
-// loaded: start Node, list the rollouts of a CODEX_HOME, stat each (the only way to know the cache still holds for
-// it: a resumed session appends to its old file), parse the cache (index format 4), and, with `--report`, add up
-// each session's slices, price them (one flat price: the lookup is not the cost), sort by start and print the rows
-// as JSON (~3.4 MB for 10,000 sessions). No validation, no fallback.
+// loaded: start Node, read the cache (index format 5: a JSON header line, the strings as JSON, float64 numbers), and
+// stat every folder and every rollout it names (the only way to know the cache still holds: a resumed session appends
+// to its old file), with plain fs.statSync. With `--report`, also add up each session's slices, price them (one flat
+// price: the lookup is not the cost), sort by start and print the rows as JSON (~3.4 MB for 10,000 sessions).
+// No validation, no fallback.
 //   node usageFloor.mjs CODEX_HOME CACHE_FILE [--report]
-import { readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { readFileSync, statSync, writeSync } from 'node:fs';
 
 const [home, cacheFile, report] = process.argv.slice(2);
-const paths = [];
-function walk(dir, depth) {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const p = `${dir}/${e.name}`;
-    if (e.isDirectory()) {
-      if (depth < 3) walk(p, depth + 1);
-    } else if (e.name.startsWith('rollout-') && e.name.endsWith('.jsonl')) paths.push(p);
-  }
-}
-walk(`${home}/sessions`, 0);
-walk(`${home}/archived_sessions`, 0);
-const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
-const { strings: S, files: F, numbers: N, meta: M, usage: U } = cache;
-const index = new Map(F.map((f, i) => [`${home}/${f}`, i]));
-for (const p of paths) {
-  const i = index.get(p);
+const DIR = 9;
+const ROW = 15;
+const bytes = readFileSync(cacheFile);
+const eol = bytes.indexOf(10);
+const h = JSON.parse(bytes.toString('utf8', 0, eol));
+const S = JSON.parse(bytes.toString('utf8', eol + 1, eol + 1 + h.strings_bytes));
+const at = Math.ceil((eol + 1 + h.strings_bytes + 1) / 8) * 8;
+const n = new Float64Array(bytes.buffer, bytes.byteOffset + at, h.numbers);
+const prefix = `${home}/`;
+const dirs = [];
+for (let d = 0; d < h.dirs; d++) {
+  const p = prefix + S[n[d * DIR]];
   const st = statSync(p);
-  if (i === undefined || st.size !== N[2 * i] || st.mtimeMs !== N[2 * i + 1]) throw new Error(`the cache does not hold for ${p}`);
+  if (st.mtimeMs !== n[d * DIR + 4]) throw new Error(`the cache does not hold for ${p}`);
+  dirs.push(p);
+}
+const base = h.dirs * DIR;
+const paths = [];
+for (let r = 0; r < h.files; r++) {
+  const k = base + r * ROW;
+  const p = `${dirs[n[k]]}/${S[n[k + 1]]}`;
+  const st = statSync(p);
+  if (st.size !== n[k + 2] || st.mtimeMs !== n[k + 3]) throw new Error(`the cache does not hold for ${p}`);
+  paths.push(p);
 }
 if (report === '--report') {
+  const usageAt = base + h.files * ROW;
   const rows = [];
   const times = [];
   const totals = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, cost_usd: 0 };
-  for (let i = 0, u = 0; i < F.length; u += 1 + U[u], i++) {
-    if (!U[u] || !U[u + 3]) continue; // no usage recorded, or no token counts in it
-    let k = u + 1;
-    const last = U[k + 1];
-    k += U[k + 2] ? 7 : 3;
-    const slices = U[k++];
-    const row = { session_id: '', path: `${home}/${F[i]}`, archived: M[10 * i + 9] === 1, started_at: S[M[10 * i]] ?? null, title: S[M[10 * i + 5]] ?? null, models: [], input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, cost_usd: 0, last_activity: S[last] ?? null };
-    row.session_id = row.path.slice(-42, -6);
-    for (let j = 0; j < slices; j++, k += 6) {
-      const model = S[U[k]] ?? null;
+  for (let r = 0; r < h.files; r++) {
+    const k = base + r * ROW;
+    const u = usageAt + n[k + 14];
+    if (n[k + 14] < 0 || n[u + 2] !== 1) continue; // no usage recorded, or no token counts in it
+    const path = paths[r];
+    const row = { session_id: path.slice(-42, -6), path, archived: (n[k + 12] & 2) !== 0, started_at: S[n[k + 4]] ?? null, title: S[n[k + 9]] ?? null, models: [], input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, cost_usd: 0, last_activity: S[n[u + 1]] ?? null };
+    for (let j = 0, s = u + 8; j < n[u + 7]; j++, s += 6) {
+      const model = S[n[s]] ?? null;
       if (!row.models.includes(model)) row.models.push(model);
-      row.input_tokens += U[k + 2];
-      row.cached_input_tokens += U[k + 3];
-      row.output_tokens += U[k + 4];
-      row.reasoning_output_tokens += U[k + 5];
-      row.cost_usd += ((U[k + 2] - U[k + 3]) * 1.25 + U[k + 3] * 0.125 + U[k + 4] * 10) / 1e6;
+      row.input_tokens += n[s + 2];
+      row.cached_input_tokens += n[s + 3];
+      row.output_tokens += n[s + 4];
+      row.reasoning_output_tokens += n[s + 5];
+      row.cost_usd += ((n[s + 2] - n[s + 3]) * 1.25 + n[s + 3] * 0.125 + n[s + 4] * 10) / 1e6;
     }
     for (const key of Object.keys(totals)) totals[key] += row[key];
     rows.push(row);
-    times.push(Date.parse(row.started_at));
+    times.push(n[k + 13]);
   }
   const order = rows.map((_, i) => i).sort((a, b) => times[a] - times[b] || a - b);
   writeSync(1, `${JSON.stringify({ totals, by: 'session', rows: order.map((i) => rows[i]) })}\n`);

@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 /** Where the command line reads and writes; injectable for tests. */
 export interface CliIo {
   stdout: (text: string) => void;
+  /** Bytes for stdout as they are (a large output already encoded); default: decoded and passed to {@link stdout}. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
   stderr: (text: string) => void;
   stdin: Readable;
   /** Registers a handler for Ctrl-C; returns a function that removes it. */

@@ -3,11 +3,14 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { parseRolloutFileName } from '../core/rolloutSession';
+import { missingPriceHint } from '../core/priceBook';
+import { BUILTIN_PRICES, PRICES_CHECKED } from '../core/priceTable';
 import type { UsageSlice } from '../core/rolloutUsage';
 import type { Usage } from '../shared/threadModel';
 import type { ListedDir } from './historyListing';
 import { sessionTimeMs, type SessionInfo } from './sessionFiles';
 import type { CachedUsage } from './sessionUsage';
+import { usageReport } from './usageReport';
 
 /**
  * Bumped whenever what a head read extracts, or the layout of the file, changes, so metadata cached by an older build
@@ -19,15 +22,19 @@ export const INDEX_FORMAT = 5;
  * The layout (format 5): a line of JSON (the header), the string table as a JSON array, then, from an offset that is
  * a multiple of 8, every number as a little-endian float64: a warm `codex-sessions usage` reads them through a
  * Float64Array over the file's bytes, with nothing to parse (a JSON array of them took longer to parse than the rest
- * of the run outside the stats), and repeated strings once.
- *   header: { format, codex_home, endian: "LE", zone, dirs, files, numbers, strings_bytes }
+ * of the run outside the stats), and repeated strings once. Last, the rows of the by-session report (whole history,
+ * built-in prices) as `usage --json --by session` prints them, in its order, comma-separated: a warm run of that
+ * report prints them as they are (turning 10,000 rows into objects and back into JSON was most of its time). They
+ * hold for the prices they were priced at (`rows_key`); a change to how rows are written bumps INDEX_FORMAT.
+ *   header: { format, codex_home, endian: "LE", zone, dirs, files, usage, numbers, strings_bytes, rows_bytes, rows_key }
  * Numbers, in four parts:
  * - folders, DIR numbers each: path (relative to `codex_home`), parent folder (-1 for a top folder), depth, archived
  *   (0/1), mtime_ms, ctime_ms, reusable (0/1; see `ListedDir`), first row, row count. A folder's sessions are rows
  *   first … first + count - 1.
  * - sessions, ROW numbers each: folder, file name, size, mtime_ms, started_at, cwd, cli_version, originator, model,
  *   title, source, family, flags (1: complete, 2: archived), the session's time (`sessionTimeMs` in `zone`), the offset
- *   of its usage in the third part (-1: none).
+ *   of its usage in the third part (-1: none), and its figures in the by-session report (whole history, built-in
+ *   prices): input, cached input, output, reasoning (input -1: it has no row there) and the cost (NaN: unpriced).
  * - usage, per session that has one: zone, last_activity, whether a total follows (0/1), the total (input,
  *   cached_input, output, reasoning_output; zeros without one), the number of slices, and each slice's model, day and
  *   four counts.
@@ -38,9 +45,12 @@ export const INDEX_FORMAT = 5;
  */
 
 export const DIR = 9;
-export const ROW = 15;
+export const ROW = 20;
 /** Fields of a session row. */
-export const R = { dir: 0, name: 1, size: 2, mtime: 3, started_at: 4, cwd: 5, cli_version: 6, originator: 7, model: 8, title: 9, source: 10, family: 11, flags: 12, time: 13, usage: 14 } as const;
+export const R = {
+  dir: 0, name: 1, size: 2, mtime: 3, started_at: 4, cwd: 5, cli_version: 6, originator: 7, model: 8, title: 9, source: 10, family: 11, flags: 12, time: 13, usage: 14,
+  input: 15, cached: 16, output: 17, reasoning: 18, usd: 19,
+} as const;
 /** Fields of a folder. */
 export const D = { path: 0, parent: 1, depth: 2, archived: 3, mtime: 4, ctime: 5, reusable: 6, first: 7, count: 8 } as const;
 export const COMPLETE = 1;
@@ -65,6 +75,10 @@ interface Header {
   usage: number;
   numbers: number;
   strings_bytes: number;
+  /** Bytes of the by-session rows at the end of the file. */
+  rows_bytes: number;
+  /** What the rows were priced with ({@link reportRowsKey}). */
+  rows_key: string;
 }
 
 /** The prefix of every indexed path: `codexHome` as the index joins it, with a trailing separator. */
@@ -81,13 +95,20 @@ export class IndexTable {
   readonly usageAt: number;
   /** Where the order of the rows starts in {@link n}. */
   readonly orderAt: number;
+  /**
+   * The by-session report's rows as printed (JSON objects joined by commas, no brackets), when priced as this build
+   * prices (see `reportRowsKey`); null otherwise.
+   */
+  readonly reportRows: Uint8Array | null;
   readonly home: string;
 
   constructor(
     readonly header: Header,
     readonly strings: string[],
     readonly n: Float64Array,
+    reportRows: Uint8Array | null = null,
   ) {
+    this.reportRows = reportRows && header.rows_key === reportRowsKey() ? reportRows : null;
     this.usageAt = header.dirs * DIR + header.files * ROW;
     this.orderAt = this.usageAt + header.usage;
     this.home = homePrefix(header.codex_home);
@@ -223,10 +244,10 @@ export function parseIndexTable(bytes: Buffer, codexHome: string): IndexTable | 
   }
   if (typeof header !== 'object' || header === null || header.format !== INDEX_FORMAT || header.endian !== (LITTLE_ENDIAN ? 'LE' : 'BE')) return null;
   if (header.codex_home !== path.resolve(codexHome) || typeof header.zone !== 'string') return null;
-  const { dirs, files, usage, numbers, strings_bytes: sb } = header;
-  if (![dirs, files, usage, numbers, sb].every(isCount) || dirs * DIR + files * ROW + usage + files !== numbers) return null;
+  const { dirs, files, usage, numbers, strings_bytes: sb, rows_bytes: rb } = header;
+  if (![dirs, files, usage, numbers, sb, rb].every(isCount) || dirs * DIR + files * ROW + usage + files !== numbers || typeof header.rows_key !== 'string') return null;
   const numbersAt = Math.ceil((eol + 1 + sb + 1) / 8) * 8;
-  if (bytes.length !== numbersAt + numbers * 8) return null;
+  if (bytes.length !== numbersAt + numbers * 8 + rb) return null;
   let strings: unknown;
   try {
     strings = JSON.parse(bytes.toString('utf8', eol + 1, eol + 1 + sb));
@@ -237,7 +258,8 @@ export function parseIndexTable(bytes: Buffer, codexHome: string): IndexTable | 
   // A view over the file's bytes when they are aligned (a file read whole has a buffer of its own), else a copy.
   const at = bytes.byteOffset + numbersAt;
   const n = at % 8 === 0 ? new Float64Array(bytes.buffer, at, numbers) : new Float64Array(bytes.buffer.slice(at, at + numbers * 8));
-  return new IndexTable(header, strings as string[], n);
+  const rowsAt = numbersAt + numbers * 8;
+  return new IndexTable(header, strings as string[], n, bytes.subarray(rowsAt, rowsAt + rb));
 }
 
 /** {@link parseIndexTable} of a file, read with a blocking call (the command line) or not. */
@@ -315,6 +337,7 @@ class TableWriter {
     const at = s.usage ? this.usage.length : -1;
     this.rows.push(dir, this.str(name), s.size, s.mtime_ms, this.str(s.started_at), this.str(s.cwd), this.str(s.cli_version), this.str(s.originator));
     this.rows.push(this.str(s.model), this.str(s.title), this.str(s.source), this.str(s.family), (s.complete ? COMPLETE : 0) | (s.archived ? ARCHIVED : 0), sessionTimeMs(s), at);
+    this.rows.push(-1, 0, 0, 0, Number.NaN); // the report's figures, once known
     const u = s.usage;
     if (!u) return;
     const t = u.total;
@@ -361,7 +384,7 @@ export function encodeSessionCache(codexHome: string, sessions: Iterable<Session
   const index = new Map(dirs.map((d, i) => [d.path, i]));
   let rowCount = 0;
   /** Each row's session, path and time, for the order part. */
-  const keyed: { row: number; path: string; t: number }[] = [];
+  const keyed: { row: number; path: string; t: number; s: SessionInfo }[] = [];
   for (const [i, d] of dirs.entries()) {
     const rel = d.path.startsWith(home) ? d.path.slice(home.length) : d.path;
     const parent = index.get(d.path.slice(0, d.path.lastIndexOf(path.sep)));
@@ -374,12 +397,22 @@ export function encodeSessionCache(codexHome: string, sessions: Iterable<Session
     w.dirs.push(l?.reusable && same ? 1 : 0, rowCount, d.sessions.length);
     for (const [name, s] of d.sessions) {
       w.row(s, i, name);
-      keyed.push({ row: keyed.length, path: s.path, t: sessionTimeMs(s) });
+      keyed.push({ row: keyed.length, path: s.path, t: sessionTimeMs(s), s });
     }
     rowCount += d.sessions.length;
   }
   // As `SessionIndex.sessions()` sorts.
   keyed.sort((a, b) => b.t - a.t || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // The rows exactly as the report prints them: the report itself, of the sessions in the index's order.
+  const report = usageReport(keyed.map((k) => k.s), { by: 'session' });
+  const rows = Buffer.from(JSON.stringify(report.rows).slice(1, -1));
+  const rowOf = new Map(keyed.map((k) => [k.path, k.row]));
+  for (const x of report.rows) {
+    const at = 'path' in x ? (rowOf.get(x.path) ?? -1) * ROW : -1;
+    if (at < 0) continue;
+    [w.rows[at + R.input], w.rows[at + R.cached], w.rows[at + R.output], w.rows[at + R.reasoning]] = [x.input_tokens, x.cached_input_tokens, x.output_tokens, x.reasoning_output_tokens];
+    w.rows[at + R.usd] = x.cost_usd ?? Number.NaN;
+  }
   const numbers = new Float64Array(w.dirs.length + w.rows.length + w.usage.length + keyed.length);
   numbers.set(w.dirs, 0);
   numbers.set(w.rows, w.dirs.length);
@@ -397,12 +430,14 @@ export function encodeSessionCache(codexHome: string, sessions: Iterable<Session
     usage: w.usage.length,
     numbers: numbers.length,
     strings_bytes: strings.length,
+    rows_bytes: rows.length,
+    rows_key: reportRowsKey(),
   };
   const head = Buffer.from(`${JSON.stringify(header)}\n`);
   const at = Math.ceil((head.length + strings.length + 1) / 8) * 8;
   const pad = Buffer.alloc(at - head.length - strings.length, 0x20);
   pad[0] = 10;
-  return Buffer.concat([head, strings, pad, Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength)]);
+  return Buffer.concat([head, strings, pad, Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength), rows]);
 }
 
 /** Writes the cache atomically (a temporary file renamed over the old one), creating its folder. */
@@ -428,11 +463,37 @@ async function removeLegacyCaches(dir: string): Promise<void> {
   }
 }
 
-/** 64-bit FNV-1a of `text` as 16 hex digits (a stable name; loading node:crypto for a hash cost a warm run ~5 ms). */
+let rowsKey: string | undefined;
+
+/** What the stored report rows depend on besides the sessions: the built-in prices and the hint for a missing one. */
+export function reportRowsKey(): string {
+  return (rowsKey ??= fnv1a64(JSON.stringify([BUILTIN_PRICES, PRICES_CHECKED, missingPriceHint('m')])));
+}
+
+/**
+ * 64-bit FNV-1a of `text`'s UTF-8 bytes as 16 hex digits: a stable file name, and a key of what the kept rows depend
+ * on (loading node:crypto for a hash cost a warm run ~5 ms). In four 16-bit limbs (BigInt arithmetic took ~2 ms for
+ * the key): the prime is 2^40 + 435.
+ */
 export function fnv1a64(text: string): string {
-  let h = 0xcbf29ce484222325n;
-  for (const b of Buffer.from(text, 'utf8')) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
-  return h.toString(16).padStart(16, '0');
+  let v0 = 0x2325;
+  let v1 = 0x8422;
+  let v2 = 0x9ce4;
+  let v3 = 0xcbf2;
+  for (const b of Buffer.from(text, 'utf8')) {
+    v0 ^= b;
+    const t0 = v0 * 435;
+    let t1 = v1 * 435;
+    let t2 = v2 * 435 + (v0 << 8);
+    const t3 = v3 * 435 + (v1 << 8);
+    t1 += t0 >>> 16;
+    v0 = t0 & 0xffff;
+    t2 += t1 >>> 16;
+    v1 = t1 & 0xffff;
+    v3 = (t3 + (t2 >>> 16)) & 0xffff;
+    v2 = t2 & 0xffff;
+  }
+  return [v3, v2, v1, v0].map((v) => v.toString(16).padStart(4, '0')).join('');
 }
 
 /**

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { PricingOverrides } from '../core/priceBook';
 import { EXIT, UsageError, type CliIo } from './cliIo';
 import { indexFiles, localStamp, openIndex } from './sessionOpen';
-import { usageFromCache } from './usageFromCache';
+import { usageFromCache, usageJsonFromCache } from './usageFromCache';
 import { usageReport, type UsageGrouping, type UsageReport, type UsageRow } from './usageReport';
 
 /*
@@ -97,6 +97,11 @@ export async function usageCommand(args: string[], io: CliIo): Promise<number> {
   const pricing = await loadPricing(values.pricing, io);
   const opts = { by, since, until, pricing };
   const { codexHome, cacheFile } = indexFiles(values, io);
+  const kept = values.json && cacheFile ? await usageJsonFromCache(codexHome, cacheFile, opts) : null;
+  if (kept) {
+    for (const part of kept) (io.stdoutBytes ?? ((b: Uint8Array) => io.stdout(Buffer.from(b).toString('utf8'))))(part);
+    return EXIT.ok;
+  }
   // A warm cache that holds for every file answers alone; otherwise the index reads what changed and saves the cache.
   const report = (cacheFile && (await usageFromCache(codexHome, cacheFile, opts))) || usageReport((await openIndex(values, io, { usage: true })).sessions(), opts);
   if (values.json) io.stdout(`${JSON.stringify(report)}\n`);

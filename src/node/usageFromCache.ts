@@ -3,7 +3,8 @@ import { newStamp, stampOf } from './fileStamp';
 import { walkHistory, type ListedDir, type SkippedEntry } from './historyListing';
 import { D, DIR, R, ROW, ARCHIVED, readIndexTable, type IndexTable } from './sessionCache';
 import { currentZone } from './timeZone';
-import { UsageAggregator, type UsageReport, type UsageReportOptions } from './usageReport';
+import { PRICES_CHECKED } from '../core/priceTable';
+import { COST_BASIS, UsageAggregator, type UsageReport, type UsageReportOptions, type UsageTotalsRow } from './usageReport';
 
 /*
  * A warm `codex-sessions usage`: the report straight from the index cache, when the cache still holds for every file
@@ -102,11 +103,15 @@ function isPermutation(order: Float64Array, rows: number): boolean {
   return true;
 }
 
-/**
- * The usage report of `codexHome` from its cache file alone (see above), or null when the cache does not hold for
- * every file (or is missing, damaged, of another format, or of another time zone): then refresh the index.
- */
-export async function usageFromCache(codexHome: string, cacheFile: string, opts: UsageReportOptions = {}): Promise<UsageReport | null> {
+/** A cache that holds for every file: the table, each row's file, and the rows in the index's order. */
+interface HeldCache {
+  t: IndexTable;
+  files: string[];
+  order: Float64Array;
+}
+
+/** The cache of `codexHome`, when it holds for every file (see above); null otherwise. */
+async function heldCache(codexHome: string, cacheFile: string): Promise<HeldCache | null> {
   const zone = currentZone();
   const t = await readIndexTable(cacheFile, codexHome, true);
   if (!t || t.header.zone !== zone) return null;
@@ -129,16 +134,22 @@ export async function usageFromCache(codexHome: string, cacheFile: string, opts:
     files[r] = file;
   }
   const order = n.subarray(t.orderAt, t.orderAt + t.rowCount);
-  if (!isPermutation(order, t.rowCount)) return null;
-  const agg = new UsageAggregator(opts);
+  return isPermutation(order, t.rowCount) ? { t, files, order } : null;
+}
+
+/** Hands every session of `c` to `agg`, in the index's order; false when a row turns out damaged. */
+function feed(c: HeldCache, agg: UsageAggregator): boolean {
+  const { t, files, order } = c;
+  const n = t.n;
   const S = t.strings;
+  const base = t.dirCount * DIR;
   const top = t.orderAt;
   for (const r of order) {
     const k = base + r * ROW;
     const file = files[r]!;
     const u = t.usageAt + n[k + R.usage]!;
     const slices = n[u + 7]!;
-    if (!(slices >= 0 && u + 8 + slices * 6 <= top)) return null;
+    if (!(slices >= 0 && u + 8 + slices * 6 <= top)) return false;
     agg.begin(file);
     if (n[u + 2] !== 1) {
       agg.noUsage(n[k + R.time]!);
@@ -147,16 +158,83 @@ export async function usageFromCache(codexHome: string, cacheFile: string, opts:
     for (let s = u + 8, e = s + slices * 6; s < e; s += 6) {
       const model = n[s]!;
       const day = S[n[s + 1]!];
-      if (!(model === -1 || S[model] !== undefined) || day === undefined || !(n[s + 2]! >= 0 && n[s + 3]! >= 0 && n[s + 4]! >= 0 && n[s + 5]! >= 0)) return null;
+      if (!(model === -1 || S[model] !== undefined) || day === undefined || !(n[s + 2]! >= 0 && n[s + 3]! >= 0 && n[s + 4]! >= 0 && n[s + 5]! >= 0)) return false;
       agg.slice(model === -1 ? null : S[model]!, day, n[s + 2]!, n[s + 3]!, n[s + 4]!, n[s + 5]!);
     }
     const started = t.str(n[k + R.started_at]!);
     const title = t.str(n[k + R.title]!);
     const last = t.str(n[u + 1]!);
-    if (started === undefined || title === undefined || last === undefined) return null;
+    if (started === undefined || title === undefined || last === undefined) return false;
     // `…/rollout-YYYY-MM-DDTHH-MM-SS-<id>.jsonl`: the id is what the name's fixed-width start and `.jsonl` leave.
     agg.end(file.slice(file.lastIndexOf(path.sep) + 29, -6), (n[k + R.flags]! & ARCHIVED) !== 0, started, title, last, n[k + R.time]!);
   }
-  return agg.finish();
+  return true;
 }
 
+/**
+ * The usage report of `codexHome` from its cache file alone (see above), or null when the cache does not hold for
+ * every file (or is missing, damaged, of another format, or of another time zone): then refresh the index.
+ */
+export async function usageFromCache(codexHome: string, cacheFile: string, opts: UsageReportOptions = {}): Promise<UsageReport | null> {
+  const c = await heldCache(codexHome, cacheFile);
+  if (!c) return null;
+  const agg = new UsageAggregator(opts);
+  return feed(c, agg) ? agg.finish() : null;
+}
+
+/**
+ * The totals of the whole history at built-in prices, from the figures the cache keeps per session, added up in the
+ * index's order as the aggregator adds sessions up (so to the same bits); null when a session has tokens without a
+ * price (the aggregator lists those) or a figure is damaged.
+ */
+function keptTotals(c: HeldCache): UsageTotalsRow | null {
+  const { t, order } = c;
+  const n = t.n;
+  const base = t.dirCount * DIR;
+  let input = 0;
+  let cached = 0;
+  let output = 0;
+  let reasoning = 0;
+  let usd = 0;
+  let sessions = 0;
+  let without = 0;
+  for (const r of order) {
+    const k = base + r * ROW;
+    if (n[t.usageAt + n[k + R.usage]! + 2] !== 1) {
+      if (!Number.isNaN(n[k + R.time]!)) without++;
+      continue;
+    }
+    const i = n[k + R.input]!;
+    if (i === -1) continue; // usage without a slice: no row, nothing counted
+    const x = n[k + R.usd]!;
+    if (!(i >= 0 && n[k + R.cached]! >= 0 && n[k + R.output]! >= 0 && n[k + R.reasoning]! >= 0 && x >= 0)) return null;
+    input += i;
+    cached += n[k + R.cached]!;
+    output += n[k + R.output]!;
+    reasoning += n[k + R.reasoning]!;
+    usd += x;
+    sessions++;
+  }
+  return { input_tokens: input, cached_input_tokens: cached, output_tokens: output, reasoning_output_tokens: reasoning, cost_usd: usd, cost_complete: true, unpriced: [], sessions, sessions_without_usage: without };
+}
+
+/**
+ * `usage --json --by session` (whole history, built-in prices) from the cache alone, as the bytes to print: the rows
+ * the cache keeps as printed (see `sessionCache`), between totals added up afresh. Null when the cache does not hold
+ * (see {@link usageFromCache}), or keeps no rows of these prices, or `opts` ask for another report.
+ */
+export async function usageJsonFromCache(codexHome: string, cacheFile: string, opts: UsageReportOptions = {}): Promise<Uint8Array[] | null> {
+  if (opts.by !== 'session' || opts.since || opts.until || Object.keys(opts.pricing ?? {}).length) return null;
+  const c = await heldCache(codexHome, cacheFile);
+  if (!c?.t.reportRows) return null;
+  let totals = keptTotals(c);
+  if (!totals) {
+    const agg = new UsageAggregator({ by: 'session', noRows: true });
+    if (!feed(c, agg)) return null;
+    totals = agg.finish().totals;
+  }
+  // `JSON.stringify(report)`, its keys in the report's order, with the kept rows where its rows go.
+  const head = `{"totals":${JSON.stringify(totals)},"by":"session","rows":[`;
+  const tail = `],"cost_basis":${JSON.stringify(COST_BASIS)},"prices_checked":${JSON.stringify(PRICES_CHECKED)}}\n`;
+  return [Buffer.from(head), c.t.reportRows, Buffer.from(tail)];
+}

@@ -21,6 +21,8 @@ export interface UsageReportOptions {
   by?: UsageGrouping;
   /** The user's prices (`codexSessions.pricing`), over the built-in table. */
   pricing?: PricingOverrides;
+  /** By session: leave the rows out (only the totals are wanted; the rows come from elsewhere). */
+  noRows?: boolean;
 }
 
 /** Token counts and their API-equivalent cost. */
@@ -106,6 +108,41 @@ function take(acc: Acc, model: string | null, input: number, cached: number, out
   }
 }
 
+/** `acc` emptied for another session. */
+function clearAcc(acc: Acc): Acc {
+  acc.input = acc.cached = acc.output = acc.reasoning = acc.usd = acc.sessions = 0;
+  acc.unpriced = null;
+  acc.lastSession = null;
+  acc.models.length = 0;
+  return acc;
+}
+
+/**
+ * Adds a session's sums (`own`, all of one session) to the totals. Costs add up session by session: the totals of a
+ * report are the sum of its sessions' figures, whatever its rows (so a cache that keeps each session's figures gives
+ * the totals bit for bit; see `usageJsonFromCache`).
+ */
+function addSession(total: Acc, own: Acc): void {
+  total.input += own.input;
+  total.cached += own.cached;
+  total.output += own.output;
+  total.reasoning += own.reasoning;
+  total.usd += own.usd;
+  total.sessions++;
+  if (!own.unpriced) return;
+  total.unpriced ??= new Map();
+  for (const [model, u] of own.unpriced) {
+    const into = total.unpriced.get(model);
+    if (!into) total.unpriced.set(model, { ...u });
+    else {
+      into.input_tokens += u.input_tokens;
+      into.cached_input_tokens += u.cached_input_tokens;
+      into.output_tokens += u.output_tokens;
+      into.reasoning_output_tokens += u.reasoning_output_tokens;
+    }
+  }
+}
+
 const unpricedHints = (acc: Acc): { model: string | null; hint: string }[] => [...acc.unpriced!.keys()].map((model) => ({ model, hint: missingPriceHint(model) }));
 
 /** The row's figures, written into `row` field by field. */
@@ -133,15 +170,18 @@ export class UsageAggregator {
   private readonly since: string | undefined;
   private readonly until: string | undefined;
   private readonly ranged: boolean;
+  private readonly noRows: boolean;
   private readonly total = newAcc();
   private readonly groups = new Map<string, Acc>();
   private readonly rows: UsageRow[] = [];
   /** By session: each row's sort key (its session's start). */
   private readonly times: number[] = [];
   private withoutUsage = 0;
-  /** The session being taken (its path), and its own sums when grouping by session. */
+  /** The session being taken (its path), and its own sums (null until it has a slice in the range). */
   private session = '';
   private own: Acc | null = null;
+  /** The sums of a session whose row is not kept (cleared for each). */
+  private readonly scratch = newAcc();
   /** The price looked up last (most slices in a row are of one model). */
   private priced: { model: string | null; price: ModelPrice | null } = { model: null, price: null };
 
@@ -151,6 +191,7 @@ export class UsageAggregator {
     this.since = opts.since || undefined;
     this.until = opts.until || undefined;
     this.ranged = this.since !== undefined || this.until !== undefined;
+    this.noRows = opts.noRows === true;
   }
 
   private inRange(day: string): boolean {
@@ -178,15 +219,15 @@ export class UsageAggregator {
     // priceUsage's arithmetic, on the numbers.
     const price = p.price;
     const usd = price ? ((input - Math.min(cached, input)) * price.input + Math.min(cached, input) * price.cached_input + output * price.output) / 1e6 : null;
-    let g: Acc | undefined;
-    if (this.by === 'session') g = this.own ??= newAcc();
-    else {
+    // A row by session keeps its sums (and models); otherwise they only go to the totals, at the session's end.
+    this.own ??= this.by === 'session' && !this.noRows ? newAcc() : clearAcc(this.scratch);
+    take(this.own, model, input, cached, output, reasoning, usd, this.session);
+    if (this.by !== 'session') {
       const key = this.by === 'day' ? day : (model ?? '');
-      g = this.groups.get(key);
+      let g = this.groups.get(key);
       if (!g) this.groups.set(key, (g = newAcc()));
+      take(g, model, input, cached, output, reasoning, usd, this.session);
     }
-    take(g, model, input, cached, output, reasoning, usd, this.session);
-    take(this.total, model, input, cached, output, reasoning, usd, this.session);
   }
 
   /**
@@ -197,6 +238,8 @@ export class UsageAggregator {
     const g = this.own;
     if (!g) return;
     this.own = null;
+    addSession(this.total, g);
+    if (this.by !== 'session' || this.noRows) return;
     const path = this.session;
     const head = { session_id: id, path, archived, started_at, title, models: g.models };
     this.times.push(timeMs);

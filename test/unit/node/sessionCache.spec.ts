@@ -70,7 +70,7 @@ describe('session index cache file (format 5)', () => {
     assert.deepEqual([header.format, header.zone, header.dirs, header.files], [INDEX_FORMAT, 'Europe/Berlin', 5, 3]);
     const t = parseIndexTable(bytes, home)!;
     assert.equal(t.strings.filter((v) => v === 'gpt-5-codex').length, 1, 'each string once');
-    assert.equal((bytes.length - t.n.length * 8) % 8, 0, 'the numbers start at a multiple of 8');
+    assert.equal((t.n.byteOffset - bytes.byteOffset) % 8, 0, 'the numbers start at a multiple of 8');
     assert.equal(t.n.byteOffset % 8, 0);
     const loaded = await loadSessionCache(file, home);
     const byPath = (a: SessionInfo, b: SessionInfo): number => (a.path < b.path ? -1 : 1);
@@ -107,7 +107,7 @@ describe('session index cache file (format 5)', () => {
     const { sessions, listing } = sample();
     const bytes = encodeSessionCache(home, sessions, listing, 'UTC');
     const t = parseIndexTable(bytes, home)!;
-    const at = (row: number, field: number): number => bytes.length - t.n.length * 8 + (t.dirCount * DIR + row * ROW + field) * 8;
+    const at = (row: number, field: number): number => t.n.byteOffset - bytes.byteOffset + (t.dirCount * DIR + row * ROW + field) * 8;
     const damaged = (row: number, field: number, value: number): Buffer => {
       const copy = Buffer.from(bytes);
       copy.writeDoubleLE(value, at(row, field));
@@ -127,7 +127,13 @@ describe('session index cache file (format 5)', () => {
     const text = bytes.toString('latin1');
     const eol = bytes.indexOf(10);
     const header = JSON.parse(text.slice(0, eol)) as Record<string, unknown>;
-    const withHeader = (h: Record<string, unknown>): Buffer => Buffer.concat([Buffer.from(JSON.stringify(h)), bytes.subarray(eol)]);
+    /** The file with another header of the same length (JSON allows the spaces it is padded with): only `h` differs. */
+    const withHeader = (h: Record<string, unknown>): Buffer => {
+      const text = JSON.stringify(h);
+      assert.ok(text.length <= eol, text);
+      return Buffer.concat([Buffer.from(text.padEnd(eol)), bytes.subarray(eol)]);
+    };
+    assert.ok(parseIndexTable(withHeader(header), home), 'the same header, padded, reads');
     for (const broken of [
       bytes.subarray(0, bytes.length - 8),
       Buffer.concat([bytes, Buffer.alloc(8)]),
@@ -135,8 +141,9 @@ describe('session index cache file (format 5)', () => {
       withHeader({ ...header, format: INDEX_FORMAT - 1 }),
       withHeader({ ...header, codex_home: '/elsewhere' }),
       withHeader({ ...header, endian: 'BE' }),
-      withHeader({ ...header, files: 1e9 }),
-      withHeader({ ...header, usage: -1 }),
+      withHeader({ ...header, files: 9 }),
+      withHeader({ ...header, usage: 1 }),
+      withHeader({ ...header, strings_bytes: 7 }),
       Buffer.from(JSON.stringify({ format: 4, codex_home: home, strings: [], files: [], numbers: [], meta: [], usage: [] })),
     ]) {
       writeFileSync(file, broken);
@@ -145,11 +152,23 @@ describe('session index cache file (format 5)', () => {
     }
     rmSync(file, { force: true });
     assert.equal((await loadSessionCache(file, home)).sessions.size, 0, 'no file');
+    // Rows priced by another build (other prices) are not printed; the rest of the cache stands.
+    assert.ok(t.reportRows && t.reportRows.length > 0);
+    const repriced = parseIndexTable(withHeader({ ...header, rows_key: '0'.repeat(16) }), home)!;
+    assert.deepEqual([repriced.reportRows, repriced.rowCount], [null, 3]);
   });
 
   it('names the command line cache by a stable hash of the home, without node:crypto', () => {
     assert.equal(fnv1a64(''), 'cbf29ce484222325');
     assert.equal(fnv1a64('a'), 'af63dc4c8601ec8c');
+    assert.equal(fnv1a64('foobar'), '85944171f73967e8');
+    // Against 64-bit arithmetic, on text of every kind.
+    const big = (text: string): string => {
+      let h = 0xcbf29ce484222325n;
+      for (const b of Buffer.from(text, 'utf8')) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+      return h.toString(16).padStart(16, '0');
+    };
+    for (const text of ['/home/dev/.codex', 'C:\\Users\\dév\\.codex', '✓'.repeat(300), JSON.stringify({ a: [1, 2.5, null] })]) assert.equal(fnv1a64(text), big(text), text);
     assert.equal(defaultCacheFile('/h', { XDG_CACHE_HOME: '/c' }), path.join('/c', 'codex-sessions', `index-${fnv1a64(path.resolve('/h'))}.bin`));
   });
 

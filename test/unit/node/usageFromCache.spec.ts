@@ -7,7 +7,7 @@ import path from 'node:path';
 import { racyWindow, walkHistory, type ListedDir } from '../../../src/node/historyListing';
 import { defaultCacheFile } from '../../../src/node/sessionCache';
 import { SessionIndex } from '../../../src/node/sessionIndex';
-import { usageFromCache } from '../../../src/node/usageFromCache';
+import { usageFromCache, usageJsonFromCache } from '../../../src/node/usageFromCache';
 import { usageReport, type UsageReportOptions } from '../../../src/node/usageReport';
 import { runCli } from '../../helpers/cliRun';
 import { makeCorpusCodexHome, removeHome } from '../../helpers/codexHome';
@@ -52,6 +52,27 @@ import { corpusAvailable } from '../../helpers/corpus';
     for (const args of [['--json', '--by', 'session'], ['--by', 'model'], ['--json', '--since', '2026-11-21']]) {
       assert.equal((await cli(['usage', ...args])).out, (await cli(['usage', ...args, '--no-cache'])).out, args.join(' '));
     }
+  });
+
+  it('prints the by-session report from the rows it keeps, totals added up from the figures it keeps per session', async () => {
+    assert.equal((await cli(['usage', '--by', 'day'])).code, 0, 'a cache written by another report keeps the rows too');
+    const kept = await usageJsonFromCache(home, cacheFile, { by: 'session' });
+    assert.ok(kept);
+    assert.equal(Buffer.concat(kept).toString(), `${await indexReport({ by: 'session' })}\n`);
+    for (const opts of [{ by: 'day' }, { by: 'session', since: '2026-11-21' }, { by: 'session', pricing: { x: { input: 1, cached_input: 1, output: 1 } } }] as UsageReportOptions[]) {
+      assert.equal(await usageJsonFromCache(home, cacheFile, opts), null, `not for ${JSON.stringify(opts)}`);
+    }
+  });
+
+  it('adds up the totals session by session when a model has no price (no kept figures for those)', async () => {
+    const file = some();
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll('"gpt-5.5"', '"gpt-9-preview"'));
+    assert.equal((await cli(['usage'])).code, 0);
+    const kept = await usageJsonFromCache(home, cacheFile, { by: 'session' });
+    assert.ok(kept);
+    const printed = Buffer.concat(kept).toString();
+    assert.equal(printed, `${await indexReport({ by: 'session' })}\n`);
+    assert.match(printed, /"cost_complete":false,"unpriced":\[\{"model":"gpt-9-preview"/);
   });
 
   /** After `change`, the cache no longer holds; the command line still prints what a fresh index prints, and rewrites it. */
