@@ -1,7 +1,7 @@
 // Builds the bundles: the extension host (node, cjs, `vscode` external) and its task host, the webviews (browser),
 // the command line (`dist/cli.js`) and the session index's worker. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { chmod, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -44,32 +44,36 @@ const lazyImports = {
   },
 };
 
-const cliCommon = {
-  ...common,
-  outdir: 'dist',
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // The package is ESM; bundled CommonJS dependencies still need `require` for Node built-ins.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __csCreateRequire } from 'node:module';\nconst require = __csCreateRequire(import.meta.url);" },
-};
+const cliCommon = { ...common, outdir: 'dist', platform: 'node', target: 'node20' };
 
 const configs = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.cjs', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/taskHost.ts'], outfile: 'dist/taskHost.cjs', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/webview/usage/main.ts'], outfile: 'dist/usage.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  // The command line in two parts. The front, dist/cli.js, is one module (each module an ES import loads costs a
-  // warm `usage` ~3 ms): the dispatcher and `usage`, which answers from its cache without loading anything else.
-  // What the front imports lazily is built apart, split (dist/cli/): the other commands, the session index (a cold
-  // or changed history), zod's price validation, and the index's worker threads (dist/indexWorker.js), which share
-  // those chunks and load only what a job needs.
-  { ...cliCommon, entryPoints: { cli: 'src/cli.ts' }, plugins: [...common.plugins, lazyImports] },
+  // The command line in two parts. The front, dist/cli.js, is one CommonJS module (each module an ES import loads
+  // cost a warm `usage` ~3 ms, and the ES loader's start and asynchronous reads ~15 ms more): the dispatcher and
+  // `usage`, which answers from its cache without loading anything else. What the front imports lazily is built
+  // apart, as ES modules split into chunks (dist/cli/): the other commands, the session index (a cold or changed
+  // history), zod's price validation, and the index's worker threads (dist/cli/indexWorker.js), which share those
+  // chunks and load only what a job needs. dist/package.json and dist/cli/package.json say which is which.
   {
     ...cliCommon,
-    entryPoints: { ...Object.fromEntries(Object.entries(LAZY).map(([name, file]) => [`cli/${name}`, file])), indexWorker: 'src/node/indexWorker.ts' },
+    entryPoints: { cli: 'src/cli.ts' },
+    format: 'cjs',
+    plugins: [...common.plugins, lazyImports],
+    // The front's own URL, for what it finds beside it (import.meta is an ES module's).
+    banner: { js: "#!/usr/bin/env node\n'use strict';\nconst __cliUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__cliUrl' },
+  },
+  {
+    ...cliCommon,
+    entryPoints: { ...Object.fromEntries(Object.entries(LAZY).map(([name, file]) => [`cli/${name}`, file])), 'cli/indexWorker': 'src/node/indexWorker.ts' },
+    format: 'esm',
     splitting: true,
     chunkNames: 'cli/[name]-[hash]',
+    // ES modules; bundled CommonJS dependencies still need `require` for Node built-ins.
+    banner: { js: "import { createRequire as __csCreateRequire } from 'node:module';\nconst require = __csCreateRequire(import.meta.url);" },
   },
 ];
 
@@ -86,10 +90,20 @@ async function copyCodicons() {
 async function removeStaleChunks(results) {
   const fresh = new Set(results.flatMap((r) => Object.keys(r.metafile.outputs)));
   const files = await readdir('dist/cli').catch(() => []);
-  await Promise.all(files.filter((f) => !fresh.has(`dist/cli/${f}`)).map((f) => rm(`dist/cli/${f}`, { force: true })));
+  await Promise.all(files.filter((f) => f !== 'package.json' && !fresh.has(`dist/cli/${f}`)).map((f) => rm(`dist/cli/${f}`, { force: true })));
+  // Where the worker was built before it moved into dist/cli/.
+  await Promise.all(['dist/indexWorker.js', 'dist/indexWorker.js.map'].map((f) => rm(f, { force: true })));
+}
+
+/** dist/*.js are CommonJS (the command line's front), dist/cli/*.js ES modules (the rest of it). */
+async function writePackageTypes() {
+  await mkdir('dist/cli', { recursive: true });
+  await writeFile('dist/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
+  await writeFile('dist/cli/package.json', `${JSON.stringify({ type: 'module' })}\n`);
 }
 
 await copyCodicons();
+await writePackageTypes();
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
 } else {

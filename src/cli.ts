@@ -28,8 +28,8 @@ void main(process.argv.slice(2), {
     return process.stdin;
   },
   cwd: process.cwd(),
-  // Beside this file once built (dist/cli.js, dist/indexWorker.js).
-  indexWorker: fileURLToPath(new URL('./indexWorker.js', import.meta.url)),
+  // Beside this file once built (dist/cli.js, dist/cli/indexWorker.js).
+  indexWorker: fileURLToPath(new URL('./cli/indexWorker.js', import.meta.url)),
   onInterrupt: (handler) => {
     const on = (): void => handler();
     process.on('SIGINT', on);

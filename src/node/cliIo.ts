@@ -12,7 +12,7 @@ export interface CliIo {
   cwd: string;
   /** The environment (`CODEX_HOME`, `XDG_CACHE_HOME`, `HOME`); default `process.env`. */
   env?: Record<string, string | undefined>;
-  /** The built index worker (`dist/indexWorker.js`), which a cold index with usage reads files on; none: one thread. */
+  /** The built index worker (`dist/cli/indexWorker.js`), which a cold index with usage reads files on; none: one thread. */
   indexWorker?: string;
 }
 

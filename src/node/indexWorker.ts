@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { BATCH, takeAndRead, type ReadWorkerData, type ReadWorkerMessage, type ReadWorkerReply } from './parallelReads';
 
 /*
- * A worker thread of `ReadPool` (built as `dist/indexWorker.js`): started ahead, it waits for the list of files,
+ * A worker thread of `ReadPool` (built as `dist/cli/indexWorker.js`): started ahead, it waits for the list of files,
  * reads them from the shared counter until none are left, sending what it read every BATCH files and at its end.
  */
 

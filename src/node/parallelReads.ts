@@ -56,7 +56,7 @@ export const BATCH = 128;
 export interface ParallelReadOptions {
   headBytes: number;
   zone: string;
-  /** The built worker (`dist/indexWorker.js`); none: everything is read on this thread. */
+  /** The built worker (`dist/cli/indexWorker.js`); none: everything is read on this thread. */
   workerScript?: string | URL;
   /** `execArgv` of the workers (tests running from sources pass a loader). */
   workerExecArgv?: string[];

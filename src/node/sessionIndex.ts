@@ -36,7 +36,7 @@ export interface SessionIndexOptions {
    */
   io?: 'async' | 'sync';
   /**
-   * The built index worker (`dist/indexWorker.js`): with `io: 'sync'`, a refresh with usage that has many files to
+   * The built index worker (`dist/cli/indexWorker.js`): with `io: 'sync'`, a refresh with usage that has many files to
    * read shares them with worker threads (see `ReadPool`). None: everything is read on this thread.
    */
   indexWorker?: string | URL;

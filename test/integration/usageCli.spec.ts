@@ -21,8 +21,8 @@ describe('codex-sessions usage, built (index worker threads, cache)', function (
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  it('gives the same report cold (files shared with dist/indexWorker.js) and warm as one thread without cache', async () => {
-    assert.ok(existsSync(path.join(path.dirname(CLI), 'indexWorker.js')), 'the build has the index worker');
+  it('gives the same report cold (files shared with dist/cli/indexWorker.js) and warm as one thread without cache', async () => {
+    assert.ok(existsSync(path.join(path.dirname(CLI), 'cli', 'indexWorker.js')), 'the build has the index worker');
     const g = generateUsageHome(600, 23);
     const xdg = mkdtempSync(path.join(tmpdir(), 'cs-xdg-'));
     dirs.push(g.home, xdg);

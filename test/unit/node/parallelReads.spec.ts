@@ -12,7 +12,7 @@ import { readRolloutHeadAndUsage } from '../../../src/node/sessionUsage';
 import { makeCorpusCodexHome } from '../../helpers/codexHome';
 import { generateUsageHome } from '../../helpers/usageHome';
 
-/** The worker from its sources (see the helper; the build runs `dist/indexWorker.js`). */
+/** The worker from its sources (see the helper; the build runs `dist/cli/indexWorker.js`). */
 const WORKER = new URL('../../helpers/indexWorker.mjs', import.meta.url);
 const COUNTING_WORKER = new URL('../../helpers/countingIndexWorker.mjs', import.meta.url);
 const HEAD_BYTES = 1024 * 1024;
