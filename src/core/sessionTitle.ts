@@ -45,12 +45,20 @@ export const REQUEST_MARKER = '## My request for Codex:';
 export function isInjectedContext(text: string): boolean {
   const t = text.trim();
   if (t === '') return true;
+  return startsAsInjected(t) || WRAPPED_BLOCK.test(t);
+}
+
+/**
+ * Whether `text` (trimmed) starts with a mark of injected context. Decided by its first 64 characters alone, so a
+ * start of a text that answers true is the start of a text that is injected context.
+ */
+export function startsAsInjected(text: string): boolean {
   // Every mark of injected context starts with `<` or `#`: most prompts need no closer look.
-  const first = t.charCodeAt(0);
+  const first = text.charCodeAt(0);
   if (first !== 0x3c && first !== 0x23) return false;
-  const lower = t.slice(0, 64).toLowerCase();
+  const lower = text.slice(0, 64).toLowerCase();
   for (const start of INJECTED_STARTS) if (lower.startsWith(start)) return true;
-  return WRAPPED_BLOCK.test(t);
+  return false;
 }
 
 /**

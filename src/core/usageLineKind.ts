@@ -48,13 +48,12 @@ function afterOrdinal(buf: Uint8Array, i: number, to: number): number {
   return buf[d] === 0x2c && d + 1 + TYPE.length <= to && bytesAt(buf, d + 1, TYPE) ? d + 1 : -1;
 }
 
-/** The kind of the line `buf[start, end)`. `unsure`: not the usual shape, decode and look. */
-export function usageLineKind(buf: Uint8Array, start: number, end: number): UsageLineKind {
-  if (!bytesAt(buf, start, TIMESTAMP)) {
-    // A record with its keys in another order starts like a bare response item: look closer at those that may matter.
-    if (bytesAt(buf, start, BARE_TYPE)) return [0x65, 0x74, 0x73].includes(buf[start + BARE_TYPE.length]!) ? 'unsure' : 'skip';
-    return BARE_STARTS.some((b) => bytesAt(buf, start, b)) ? 'skip' : 'unsure';
-  }
+/**
+ * Where the record type's name starts in an envelope line `{"timestamp":"…",("ordinal":n,)"type":"<record>"…`; -1 for
+ * a line of another shape.
+ */
+export function recordTypeAt(buf: Uint8Array, start: number, end: number): number {
+  if (!bytesAt(buf, start, TIMESTAMP)) return -1;
   // Usually right after a 24-character timestamp (`2026-11-21T08:05:53.880Z",`), or after 0.169's `"ordinal":n,`
   // there; else searched for.
   const guess = start + TIMESTAMP.length + 26;
@@ -62,8 +61,18 @@ export function usageLineKind(buf: Uint8Array, start: number, end: number): Usag
   // (Within the line: a short line must not be read by the bytes of the next.)
   let t = guess + TYPE.length <= end && bytesAt(buf, guess, TYPE) ? guess : afterOrdinal(buf, guess, to);
   if (t < 0) t = find(buf, TYPE, start + TIMESTAMP.length, to);
-  if (t < 0) return 'unsure';
-  const v = t + TYPE.length;
+  return t < 0 ? -1 : t + TYPE.length;
+}
+
+/** The kind of the line `buf[start, end)`. `unsure`: not the usual shape, decode and look. */
+export function usageLineKind(buf: Uint8Array, start: number, end: number): UsageLineKind {
+  if (!bytesAt(buf, start, TIMESTAMP)) {
+    // A record with its keys in another order starts like a bare response item: look closer at those that may matter.
+    if (bytesAt(buf, start, BARE_TYPE)) return [0x65, 0x74, 0x73].includes(buf[start + BARE_TYPE.length]!) ? 'unsure' : 'skip';
+    return BARE_STARTS.some((b) => bytesAt(buf, start, b)) ? 'skip' : 'unsure';
+  }
+  const v = recordTypeAt(buf, start, end);
+  if (v < 0) return 'unsure';
   // One byte tells most record types apart; the rest of the name is checked before trusting it.
   switch (buf[v]) {
     case 0x72: // response_item: most lines, and the large ones
@@ -186,11 +195,8 @@ function fieldAt(buf: Uint8Array, i: number): number {
   }
 }
 
-/** Where the last {@link usageObjectAt} stopped: the index after its `}` (a second result without an object). */
-let usageEnd = 0;
-
 /**
- * Reads `"key":123,…}` at `i` (just after the `{`); sets {@link usageEnd}. Null on an unknown key or anything but
+ * Reads `"key":123,…}` at `i` (just after the `{`). Null on an unknown key or anything but
  * plain integers. The counts are kept in locals and the object built once: this runs twice per `token_count`, the
  * most frequent record that is read.
  */
@@ -216,7 +222,6 @@ function usageObjectAt(buf: Uint8Array, i: number, end: number): RawTokenUsage |
     if (field === F_INPUT || field === F_OUTPUT) counted = true;
     if (buf[i] === 0x7d) {
       if (!counted) return null;
-      usageEnd = i + 1;
       return { input_tokens: input, cached_input_tokens: cached, output_tokens: output, reasoning_output_tokens: reasoning };
     }
     if (buf[i] !== 0x2c) return null;
@@ -237,17 +242,12 @@ export function tokenCountAt(buf: Uint8Array, start: number, end: number): { tot
   if (bytesAt(buf, i, NULL)) return { total: null, last: null };
   if (buf[i] !== 0x7b) return null;
   i++;
-  let total: RawTokenUsage | null = null;
-  let last: RawTokenUsage | null = null;
-  // `"total_token_usage":{…},"last_token_usage":{…}` in that order; anything else goes to the parser.
+  // `"total_token_usage":{…}` first: the running total is what counts (`infoUsage`), so the last call's figures after it
+  // are not read; without a total, `"last_token_usage":{…}`; anything else goes to the parser.
   if (bytesAt(buf, i, TOTAL)) {
-    total = usageObjectAt(buf, i + TOTAL.length, end);
-    if (!total) return null;
-    i = usageEnd + (buf[usageEnd] === 0x2c ? 1 : 0);
+    const total = usageObjectAt(buf, i + TOTAL.length, end);
+    return total ? { total, last: null } : null;
   }
-  if (bytesAt(buf, i, LAST)) {
-    last = usageObjectAt(buf, i + LAST.length, end);
-    if (!last) return null;
-  }
-  return total || last ? { total, last } : null;
+  const last = bytesAt(buf, i, LAST) ? usageObjectAt(buf, i + LAST.length, end) : null;
+  return last ? { total: null, last } : null;
 }

@@ -1,4 +1,5 @@
 import { EXIT, isUsageError, UsageError, type CliIo } from './cliIo';
+import { mark, phases } from './phaseTrace';
 import { usageCommand } from './usageCommand';
 
 export { EXIT, type CliIo } from './cliIo';
@@ -52,6 +53,16 @@ Exit codes: 0 success, 1 the task failed, 2 bad usage or unreadable input.
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  mark('start');
+  try {
+    return await run(command, rest, io);
+  } finally {
+    const timings = phases();
+    if (timings) io.stderr(timings);
+  }
+}
+
+async function run(command: string | undefined, rest: string[], io: CliIo): Promise<number> {
   try {
     switch (command) {
       case 'parse-exec':

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RolloutHead } from './rolloutReader';
+import { mark } from './phaseTrace';
 import { readRolloutHeadAndUsage, type CachedUsage, type ReadStat } from './sessionUsage';
 
 /*
@@ -119,6 +120,8 @@ interface ReadWorker {
   /** Where its results go (set when the files are sent). */
   each: ((i: number, r: HeadAndUsage | { failure: ReadFailure }) => void) | null;
   done: Promise<boolean>;
+  /** Whether it has sent anything yet. */
+  answered?: boolean;
 }
 
 function startWorker(script: string | URL, execArgv?: string[]): ReadWorker {
@@ -135,6 +138,8 @@ function startWorker(script: string | URL, execArgv?: string[]): ReadWorker {
       resolve(sent);
     };
     w.worker.on('message', (m: ReadWorkerMessage) => {
+      if (!w.answered) mark('a worker answers');
+      w.answered = true;
       for (const [i, r] of m.results) w.each?.(i, r);
       if (m.done) settle(true);
     });

@@ -1,10 +1,12 @@
 import { close as fsClose, createReadStream, open as fsOpen, read as fsRead } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { headLine } from '../core/headLines';
 import { RolloutParser } from '../core/rolloutParser';
 import { RolloutReplay, type RolloutReplayOptions } from '../core/rolloutReplay';
 import { DEFAULT_HEAD_BYTES, headComplete, type RolloutSession } from '../core/rolloutSession';
 import type { ThreadReducer } from '../core/threadReducer';
 import type { ThreadState } from '../shared/threadModel';
+import { nodeText } from './byteText';
 
 export { DEFAULT_HEAD_BYTES } from '../core/rolloutSession';
 
@@ -27,42 +29,6 @@ function readAt(fd: number, buf: Buffer, position: number): Promise<number> {
   return new Promise((resolve, reject) => fsRead(fd, buf, 0, buf.length, position, (e, n) => (e ? reject(e) : resolve(n))));
 }
 
-/** Instructions the CLI stores in a rollout's first record (20+ KB in recent ones) that no head read needs. */
-const INSTRUCTION_KEYS = ['"base_instructions":{"text":"', '"instructions":"'].map((k) => Buffer.from(k));
-/** Where those keys sit when present: among the first fields of the first record. */
-const KEY_WINDOW = 4096;
-/** Lines shorter than this are decoded as they are. */
-const LONG_LINE = 2048;
-
-/** The offset of the quote that closes the JSON string whose contents start at `from` (-1: none). */
-function stringEnd(b: Buffer, from: number): number {
-  for (let q = b.indexOf(0x22, from); q !== -1; q = b.indexOf(0x22, q + 1)) {
-    let backslashes = 0;
-    while (b[q - 1 - backslashes] === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return q;
-  }
-  return -1;
-}
-
-/**
- * The text of a head line, with the CLI's instructions emptied where it has them (`session_meta`, or the first line
- * of 0.8 – 0.29 files): they are 60% of the bytes a head read would decode and parse, and nothing the head needs.
- * Cut at the byte level, before decoding: a quote byte is never part of a multi-byte character, and a key that
- * matches with unescaped quotes is a real key, so the line stays valid JSON with one string value emptied.
- */
-function headLineText(line: Buffer): string {
-  if (line.length < LONG_LINE) return line.toString('utf8');
-  const window = line.subarray(0, KEY_WINDOW);
-  for (const key of INSTRUCTION_KEYS) {
-    const at = window.indexOf(key);
-    if (at === -1) continue;
-    const from = at + key.length;
-    const end = stringEnd(line, from);
-    if (end !== -1) return line.toString('utf8', 0, from) + line.toString('utf8', end);
-  }
-  return line.toString('utf8');
-}
-
 /** Read buffers of finished head reads, reused: 10,000 fresh 64 KiB buffers are 640 MB for the GC to sweep. */
 const spareBuffers: Buffer[] = [];
 const SPARE_BUFFERS = 64;
@@ -72,8 +38,8 @@ const SPARE_BUFFERS = 64;
  * through the same parser as a replay. Throws only when the file cannot be opened.
  *
  * Built for 10,000 files in a row: plain fd calls (a `FileHandle` costs about twice the main-thread time per file),
- * lines cut from the bytes and decoded one at a time (the rest of a chunk after the head is never decoded), the
- * instructions left out (see {@link headLineText}), and read buffers reused.
+ * lines cut from the bytes and decoded one at a time (the rest of a chunk after the head is never decoded), what the
+ * head has no use for left out (see `headLine`), and read buffers reused.
  */
 export async function readRolloutHead(file: string, opts: { maxBytes?: number } = {}): Promise<RolloutHead> {
   const max = opts.maxBytes ?? DEFAULT_HEAD_BYTES;
@@ -96,13 +62,19 @@ export async function readRolloutHead(file: string, opts: { maxBytes?: number } 
       for (let nl = buf.indexOf(10); nl !== -1 && nl < n; start = nl + 1, nl = buf.indexOf(10, start)) {
         const line = partial.length ? Buffer.concat([...partial, buf.subarray(start, nl)]) : buf.subarray(start, nl);
         partial = [];
-        parser.push(headLineText(line));
+        const text = headLine(line, 0, line.length, parser.session, nodeText);
+        if (text === null) continue;
+        parser.push(text);
         if (headComplete(parser.session)) return { session: parser.session, bytes, complete: true };
       }
       if (start < n) partial.push(buf.subarray(start, n));
     }
     // The last line of a file that was read whole (a file cut mid-line at the budget is not parsed).
-    if (bytes < max && partial.length) parser.push(headLineText(Buffer.concat(partial)));
+    if (bytes < max && partial.length) {
+      const last = Buffer.concat(partial);
+      const text = headLine(last, 0, last.length, parser.session, nodeText);
+      if (text !== null) parser.push(text);
+    }
   } finally {
     fsClose(fd, () => undefined); // nothing waits for it: the descriptor is released in the background
     // The parser keeps only strings decoded from the buffers (copies), so they can serve the next read.

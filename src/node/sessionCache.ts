@@ -10,7 +10,7 @@ import type { Usage } from '../shared/threadModel';
 import type { ListedDir } from './historyListing';
 import { sessionTimeMs, type SessionInfo } from './sessionFiles';
 import type { CachedUsage } from './sessionUsage';
-import { usageReport } from './usageReport';
+import { usageReport, type UsageRow } from './usageReport';
 
 /**
  * Bumped whenever what a head read extracts, or the layout of the file, changes, so metadata cached by an older build
@@ -318,108 +318,155 @@ export async function loadSessionCache(file: string, codexHome: string): Promise
   return t ? tableContents(t) : { sessions: new Map(), listing: new Map(), zone: null };
 }
 
-/** Builds the numbers and strings of a cache file. */
-class TableWriter {
+/** The string table of a cache being written. */
+class StringTable {
   readonly strings: string[] = [];
-  readonly dirs: number[] = [];
-  readonly rows: number[] = [];
-  readonly usage: number[] = [];
   private readonly ids = new Map<string, number>();
 
-  str(v: string | null): number {
+  /** A string that repeats (a folder, a model, a day): each once. */
+  id(v: string | null): number {
     if (v === null) return -1;
     let i = this.ids.get(v);
     if (i === undefined) this.ids.set(v, (i = this.strings.push(v) - 1));
     return i;
   }
 
-  row(s: SessionInfo, dir: number, name: string): void {
-    const at = s.usage ? this.usage.length : -1;
-    this.rows.push(dir, this.str(name), s.size, s.mtime_ms, this.str(s.started_at), this.str(s.cwd), this.str(s.cli_version), this.str(s.originator));
-    this.rows.push(this.str(s.model), this.str(s.title), this.str(s.source), this.str(s.family), (s.complete ? COMPLETE : 0) | (s.archived ? ARCHIVED : 0), sessionTimeMs(s), at);
-    this.rows.push(-1, 0, 0, 0, Number.NaN); // the report's figures, once known
-    const u = s.usage;
-    if (!u) return;
-    const t = u.total;
-    this.usage.push(this.str(u.zone), this.str(u.last_activity), t ? 1 : 0, t?.input_tokens ?? 0, t?.cached_input_tokens ?? 0, t?.output_tokens ?? 0, t?.reasoning_output_tokens ?? 0, u.slices.length);
-    for (const x of u.slices) {
-      const c = x.usage;
-      this.usage.push(this.str(x.model), this.str(x.day), c.input_tokens, c.cached_input_tokens, c.output_tokens, c.reasoning_output_tokens);
-    }
+  /** A string of one session (its file name, title, times): added as it is, without the lookup that finds no other. */
+  own(v: string | null): number {
+    return v === null ? -1 : this.strings.push(v) - 1;
   }
 }
 
-/** A folder of the cache being written. */
+/** A folder of the cache being written, with its sessions (file name, session, time). */
 interface DirEntry {
   path: string;
   listed: ListedDir | null;
-  sessions: [string, SessionInfo][];
+  sessions: { name: string; s: SessionInfo; t: number }[];
 }
+
+const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
  * The bytes of a cache file for `sessions`, and `listing`, the folders of the walk they came from. A folder is kept as
  * reusable only when its sessions are exactly the rollouts it listed (a file that could not be read, or one a watcher
- * added since, makes it listed again next time).
+ * added since, makes it listed again next time). The numbers are written straight into their Float64Array (the
+ * command line writes 10,000 sessions after a cold index: arrays of numbers grown push by push cost it ~150 ms).
  */
-export function encodeSessionCache(codexHome: string, sessions: Iterable<SessionInfo>, listing: readonly ListedDir[] = [], zone = ''): Buffer {
+export function encodeSessionCache(codexHome: string, sessions: Iterable<SessionInfo>, listing: readonly ListedDir[] = [], zone = '', opts: SaveOptions = {}): Buffer {
   const home = homePrefix(codexHome);
-  const w = new TableWriter();
   const dirs: DirEntry[] = [];
   const byPath = new Map<string, DirEntry>();
-  const entry = (p: string, listed: ListedDir | null): DirEntry => {
-    let e = byPath.get(p);
-    if (!e) byPath.set(p, (e = { path: p, listed, sessions: [] }));
-    if (listed) e.listed = listed;
-    return e;
-  };
-  // Parents are listed before their folders (as a walk visits them), so a parent's index is known when written.
-  for (const d of listing) dirs.push(entry(d.path, d));
+  for (const d of listing) {
+    let e = byPath.get(d.path);
+    if (!e) {
+      byPath.set(d.path, (e = { path: d.path, listed: d, sessions: [] }));
+      dirs.push(e);
+    }
+    e.listed = d;
+  }
+  let rowCount = 0;
+  let usageLength = 0;
   for (const s of sessions) {
     const sep = Math.max(s.path.lastIndexOf('/'), s.path.lastIndexOf(path.sep));
     const p = s.path.slice(0, sep);
     let e = byPath.get(p);
-    if (!e) dirs.push((e = entry(p, null)));
-    e.sessions.push([s.path.slice(sep + 1), s]);
+    if (!e) {
+      byPath.set(p, (e = { path: p, listed: null, sessions: [] }));
+      dirs.push(e);
+    }
+    e.sessions.push({ name: s.path.slice(sep + 1), s, t: sessionTimeMs(s) });
+    rowCount++;
+    if (s.usage) usageLength += 8 + 6 * s.usage.slices.length;
   }
+  const T = new StringTable();
+  const n = new Float64Array(dirs.length * DIR + rowCount * ROW + usageLength + rowCount);
   const index = new Map(dirs.map((d, i) => [d.path, i]));
-  let rowCount = 0;
-  /** Each row's session, path and time, for the order part. */
-  const keyed: { row: number; path: string; t: number; s: SessionInfo }[] = [];
+  /** Each row's session, path and time, in row order. */
+  const rows: DirEntry['sessions'] = [];
+  let k = 0;
+  let r0 = dirs.length * DIR;
+  let u = 0;
+  const usageAt = r0 + rowCount * ROW;
   for (const [i, d] of dirs.entries()) {
     const rel = d.path.startsWith(home) ? d.path.slice(home.length) : d.path;
     const parent = index.get(d.path.slice(0, d.path.lastIndexOf(path.sep)));
     const l = d.listed;
-    d.sessions.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    d.sessions.sort(byName);
     const listedFiles = l ? [...l.files].sort() : [];
-    const same = l !== null && listedFiles.length === d.sessions.length && d.sessions.every(([name], k) => name === listedFiles[k]);
+    const same = l !== null && listedFiles.length === d.sessions.length && d.sessions.every((x, j) => x.name === listedFiles[j]);
     // Only a walked folder is a parent's child: one known from its sessions alone is found again by a walk, or dropped.
-    w.dirs.push(w.str(rel), l && parent !== undefined && parent < i ? parent : -1, l?.depth ?? 0, l?.archived ? 1 : 0, l?.mtimeMs ?? Number.NaN, l?.ctimeMs ?? Number.NaN);
-    w.dirs.push(l?.reusable && same ? 1 : 0, rowCount, d.sessions.length);
-    for (const [name, s] of d.sessions) {
-      w.row(s, i, name);
-      keyed.push({ row: keyed.length, path: s.path, t: sessionTimeMs(s), s });
+    n[k++] = T.id(rel);
+    n[k++] = l && parent !== undefined && parent < i ? parent : -1;
+    n[k++] = l?.depth ?? 0;
+    n[k++] = l?.archived ? 1 : 0;
+    n[k++] = l?.mtimeMs ?? Number.NaN;
+    n[k++] = l?.ctimeMs ?? Number.NaN;
+    n[k++] = l?.reusable && same ? 1 : 0;
+    n[k++] = rows.length;
+    n[k++] = d.sessions.length;
+    for (const x of d.sessions) {
+      const s = x.s;
+      n[r0 + R.dir] = i;
+      n[r0 + R.name] = T.own(x.name);
+      n[r0 + R.size] = s.size;
+      n[r0 + R.mtime] = s.mtime_ms;
+      n[r0 + R.started_at] = T.own(s.started_at);
+      n[r0 + R.cwd] = T.id(s.cwd);
+      n[r0 + R.cli_version] = T.id(s.cli_version);
+      n[r0 + R.originator] = T.id(s.originator);
+      n[r0 + R.model] = T.id(s.model);
+      n[r0 + R.title] = T.own(s.title);
+      n[r0 + R.source] = T.id(s.source);
+      n[r0 + R.family] = T.id(s.family);
+      n[r0 + R.flags] = (s.complete ? COMPLETE : 0) | (s.archived ? ARCHIVED : 0);
+      n[r0 + R.time] = x.t;
+      n[r0 + R.usage] = s.usage ? u : -1;
+      n[r0 + R.input] = -1; // the report's figures, once known
+      n[r0 + R.usd] = Number.NaN;
+      r0 += ROW;
+      rows.push(x);
+      const use = s.usage;
+      if (!use) continue;
+      let at = usageAt + u;
+      const t = use.total;
+      n[at++] = T.id(use.zone);
+      n[at++] = T.own(use.last_activity);
+      n[at++] = t ? 1 : 0;
+      n[at++] = t?.input_tokens ?? 0;
+      n[at++] = t?.cached_input_tokens ?? 0;
+      n[at++] = t?.output_tokens ?? 0;
+      n[at++] = t?.reasoning_output_tokens ?? 0;
+      n[at++] = use.slices.length;
+      for (const sl of use.slices) {
+        const c = sl.usage;
+        n[at++] = T.id(sl.model);
+        n[at++] = T.id(sl.day);
+        n[at++] = c.input_tokens;
+        n[at++] = c.cached_input_tokens;
+        n[at++] = c.output_tokens;
+        n[at++] = c.reasoning_output_tokens;
+      }
+      u = at - usageAt;
     }
-    rowCount += d.sessions.length;
   }
-  // As `SessionIndex.sessions()` sorts.
-  keyed.sort((a, b) => b.t - a.t || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  // The rows exactly as the report prints them: the report itself, of the sessions in the index's order.
-  const report = usageReport(keyed.map((k) => k.s), { by: 'session' });
-  const rows = Buffer.from(JSON.stringify(report.rows).slice(1, -1));
-  const rowOf = new Map(keyed.map((k) => [k.path, k.row]));
-  for (const x of report.rows) {
-    const at = 'path' in x ? (rowOf.get(x.path) ?? -1) * ROW : -1;
-    if (at < 0) continue;
-    [w.rows[at + R.input], w.rows[at + R.cached], w.rows[at + R.output], w.rows[at + R.reasoning]] = [x.input_tokens, x.cached_input_tokens, x.output_tokens, x.reasoning_output_tokens];
-    w.rows[at + R.usd] = x.cost_usd ?? Number.NaN;
+  // The order `SessionIndex.sessions()` gives, and the by-session report of the sessions in that order: its rows as it
+  // prints them, and each session's figures.
+  const order = rows.map((x, row) => ({ x, row })).sort((a, b) => b.x.t - a.x.t || (a.x.s.path < b.x.s.path ? -1 : a.x.s.path > b.x.s.path ? 1 : 0));
+  for (const [j, o] of order.entries()) n[usageAt + usageLength + j] = o.row;
+  const reportRows = opts.bySessionRows ?? usageReport(order.map((o) => o.x.s), { by: 'session' }).rows;
+  const printed = Buffer.from(JSON.stringify(reportRows).slice(1, -1));
+  const rowOf = new Map(order.map((o) => [o.x.s.path, o.row]));
+  for (const x of reportRows) {
+    const row = 'path' in x ? rowOf.get(x.path) : undefined;
+    if (row === undefined) continue;
+    const at = dirs.length * DIR + row * ROW;
+    n[at + R.input] = x.input_tokens;
+    n[at + R.cached] = x.cached_input_tokens;
+    n[at + R.output] = x.output_tokens;
+    n[at + R.reasoning] = x.reasoning_output_tokens;
+    n[at + R.usd] = x.cost_usd ?? Number.NaN;
   }
-  const numbers = new Float64Array(w.dirs.length + w.rows.length + w.usage.length + keyed.length);
-  numbers.set(w.dirs, 0);
-  numbers.set(w.rows, w.dirs.length);
-  // Usage offsets were taken within the usage part.
-  numbers.set(w.usage, w.dirs.length + w.rows.length);
-  numbers.set(keyed.map((k) => k.row), w.dirs.length + w.rows.length + w.usage.length);
-  const strings = Buffer.from(JSON.stringify(w.strings));
+  const strings = Buffer.from(JSON.stringify(T.strings));
   const header: Header = {
     format: INDEX_FORMAT,
     codex_home: path.resolve(codexHome),
@@ -427,23 +474,32 @@ export function encodeSessionCache(codexHome: string, sessions: Iterable<Session
     zone,
     dirs: dirs.length,
     files: rowCount,
-    usage: w.usage.length,
-    numbers: numbers.length,
+    usage: usageLength,
+    numbers: n.length,
     strings_bytes: strings.length,
-    rows_bytes: rows.length,
+    rows_bytes: printed.length,
     rows_key: reportRowsKey(),
   };
   const head = Buffer.from(`${JSON.stringify(header)}\n`);
   const at = Math.ceil((head.length + strings.length + 1) / 8) * 8;
   const pad = Buffer.alloc(at - head.length - strings.length, 0x20);
   pad[0] = 10;
-  return Buffer.concat([head, strings, pad, Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength), rows]);
+  return Buffer.concat([head, strings, pad, Buffer.from(n.buffer, n.byteOffset, n.byteLength), printed]);
+}
+
+/** Options of {@link saveSessionCache}. */
+export interface SaveOptions {
+  /**
+   * The rows of the by-session report (whole history, built-in prices) of these very sessions, when the caller has
+   * them already (the command line printed that report): they are kept as they are rather than computed again.
+   */
+  bySessionRows?: readonly UsageRow[];
 }
 
 /** Writes the cache atomically (a temporary file renamed over the old one), creating its folder. */
-export async function saveSessionCache(file: string, codexHome: string, sessions: Iterable<SessionInfo>, listing: readonly ListedDir[] = [], zone = ''): Promise<void> {
+export async function saveSessionCache(file: string, codexHome: string, sessions: Iterable<SessionInfo>, listing: readonly ListedDir[] = [], zone = '', opts: SaveOptions = {}): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const body = encodeSessionCache(codexHome, sessions, listing, zone);
+  const body = encodeSessionCache(codexHome, sessions, listing, zone, opts);
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(tmp, body);
   await rename(tmp, file);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { DEFAULT_HEAD_BYTES, parseRolloutFileName } from '../core/rolloutSession';
 import type * as HeadReader from './rolloutReader';
 import type { RolloutHead } from './rolloutReader';
-import { loadSessionCache, saveSessionCache } from './sessionCache';
+import { mark } from './phaseTrace';
+import { loadSessionCache, saveSessionCache, type SaveOptions } from './sessionCache';
 import { fsErrorReason, listSessionFiles, sessionTimeMs, type ListedDir, type SessionFile, type SessionInfo, type SkippedEntry } from './sessionFiles';
 import { ReadPool, workerCount, type HeadAndUsage } from './parallelReads';
 import { currentZone, readRolloutHeadAndUsage, readRolloutUsage, type CachedUsage } from './sessionUsage';
@@ -388,15 +389,13 @@ export class SessionIndex {
   }
 
   /**
-   * Worker threads for a refresh with usage that will read many files, started once the files are listed (they load
-   * while the known ones are stat-ed): only when the index may block (`io: 'sync'`) and has a worker to start. `files`
-   * not in the index, or without usage, are those it expects to read.
+   * Worker threads for a refresh with usage that will read `unread` files (new ones, or without usage in this zone):
+   * only when the index may block (`io: 'sync'`) and has a worker to start.
    */
-  private readPool(files: SessionFile[], counters: Counters): ReadPool | null {
+  private readPool(unread: number, zone: string): ReadPool | null {
     if (this.opts.io !== 'sync' || !this.opts.indexWorker) return null;
-    const unread = files.reduce((n, f) => (this.byPath.get(f.path)?.usage?.zone === counters.zone ? n : n + 1), 0);
     const workers = unread && (this.opts.workers ?? workerCount(unread));
-    return workers ? new ReadPool({ headBytes: this.headBytes, zone: counters.zone, workerScript: this.opts.indexWorker, workerExecArgv: this.opts.workerExecArgv, workers }) : null;
+    return workers ? new ReadPool({ headBytes: this.headBytes, zone, workerScript: this.opts.indexWorker, workerExecArgv: this.opts.workerExecArgv, workers }) : null;
   }
 
   /**
@@ -411,7 +410,13 @@ export class SessionIndex {
     // The cache first: the folders it lists that did not change since are not listed again.
     const listed: SkippedEntry[] = [];
     await this.loadCache();
+    mark('load cache');
+    const zone = currentZone();
+    // An index that knows nothing yet (no cache) will read every file: its workers start loading now, while the
+    // folders are listed, rather than once they are (a worker takes ~0.3 s to load its reader and warm up).
+    let pool = opts.usage && this.byPath.size === 0 ? this.readPool(Number.POSITIVE_INFINITY, zone) : null;
     const files = await this.scan(listed);
+    mark('list');
     this.skippedByPath.clear();
     for (const e of listed) this.skippedByPath.set(e.path, e);
     const changes: IndexChanges = { added: [], changed: [], removed: [] };
@@ -422,8 +427,13 @@ export class SessionIndex {
       changes.removed.push(p);
       this.dirty = true;
     }
-    const counters: Counters = { zone: currentZone(), read: 0, usageRead: 0 };
-    const pool = opts.usage ? this.readPool(files, counters) : null;
+    const counters: Counters = { zone, read: 0, usageRead: 0 };
+    const unread = files.reduce((n, f) => (this.byPath.get(f.path)?.usage?.zone === zone ? n : n + 1), 0);
+    if (pool && workerCount(unread) === 0) {
+      await pool.close();
+      pool = null;
+    }
+    if (opts.usage) pool ??= this.readPool(unread, zone);
     let done = 0;
     const settled = (f: SessionFile, r: 'added' | 'changed' | 'same' | null): void => {
       const info = this.byPath.get(f.path);
@@ -457,7 +467,9 @@ export class SessionIndex {
         // Read ahead on every thread; FIFOs and folders named like rollouts are never opened (see refreshFile), and
         // those found by a read that stats are refused before a byte is read.
         const reads = [...toRead].filter(([, st]) => !st || st.isFile());
+        mark('stat');
         const results = await pool.read(reads.map(([i]) => files[i]!.path), reads.map(([, st]) => st?.size ?? -1), opts.signal);
+        mark('read (threads)');
         for (const [k, [i, st]] of reads.entries()) {
           const r = results[k]!;
           // A file never stat-ed whose read failed is left to refreshFile, which stats it and gives the reason an index
@@ -521,12 +533,12 @@ export class SessionIndex {
   }
 
   /** Writes the cache when something changed since it was loaded (no-op without a cache file). */
-  save(): Promise<void> {
+  save(opts: SaveOptions = {}): Promise<void> {
     return this.serial(async () => {
       if (!this.opts.cacheFile || !this.dirty) return;
       this.dirty = false;
       try {
-        await saveSessionCache(this.opts.cacheFile, this.opts.codexHome, this.byPath.values(), [...this.listing.values()], currentZone());
+        await saveSessionCache(this.opts.cacheFile, this.opts.codexHome, this.byPath.values(), [...this.listing.values()], currentZone(), opts);
       } catch (e) {
         this.dirty = true;
         throw e;

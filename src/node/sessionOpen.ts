@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CliIo } from './cliIo';
-import { defaultCacheFile } from './sessionCache';
+import { mark } from './phaseTrace';
+import { defaultCacheFile, type SaveOptions } from './sessionCache';
 import { resolveCodexHome, sessionTimeMs, type SessionFile } from './sessionFiles';
 import type { RefreshOptions, SessionIndex } from './sessionIndex';
 
@@ -30,19 +31,26 @@ export function indexFiles(values: IndexFlags, io: CliIo): { codexHome: string; 
  * The session index of `--codex-home` (or the default home), refreshed (with usage when asked), its cache under
  * `${XDG_CACHE_HOME:-~/.cache}/codex-sessions/` read and written unless `--no-cache`.
  */
-export async function openIndex(values: IndexFlags, io: CliIo, refresh: RefreshOptions = {}): Promise<SessionIndex> {
+export async function openIndex(values: IndexFlags, io: CliIo, refresh: RefreshOptions = {}, opts: { save?: boolean } = {}): Promise<SessionIndex> {
   const { codexHome, cacheFile } = indexFiles(values, io);
   // Loaded here: a warm `usage` answered from the cache alone never needs the index (nor its workers and readers).
   const { SessionIndex } = await import('./sessionIndex');
   // A one-shot process: blocking file calls cost less, and nothing else waits on this event loop.
   const index = new SessionIndex({ codexHome, cacheFile, io: 'sync', indexWorker: io.indexWorker });
   await index.refresh(refresh);
+  mark('refresh');
+  if (opts.save !== false) await saveIndex(index, io);
+  return index;
+}
+
+/** Writes the index's cache (when it changed); a failure is reported on stderr, never fatal. */
+export async function saveIndex(index: SessionIndex, io: CliIo, opts: SaveOptions = {}): Promise<void> {
   try {
-    await index.save();
+    await index.save(opts);
+    mark('save');
   } catch (e) {
     io.stderr(`codex-sessions: could not write the index cache: ${(e as Error).message}\n`);
   }
-  return index;
 }
 
 /** `2026-11-21 08:08` in this machine's time zone. */

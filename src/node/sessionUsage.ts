@@ -1,9 +1,10 @@
-import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import { currentZone } from './timeZone';
+import { headLine } from '../core/headLines';
 import type { RolloutParser } from '../core/rolloutParser';
-import { headComplete, type RolloutSession } from '../core/rolloutSession';
+import { headComplete } from '../core/rolloutSession';
 import { RolloutUsageScanner, type SessionUsage } from '../core/rolloutUsage';
+import { latin1, nodeText, utf8 } from './byteText';
 import type { RolloutHead } from './rolloutReader';
 
 /** A session's usage as the index keeps it: valid for the file's size and mtime it was read at, in `zone`. */
@@ -134,7 +135,7 @@ export interface ReadStat {
 
 /** The exact token usage of a rollout file (read whole, once). Throws only when the file cannot be read. */
 export async function readRolloutUsage(file: string, opts: UsageReadOptions = {}): Promise<CachedUsage> {
-  const scanner = new RolloutUsageScanner({ decode, latin1 });
+  const scanner = new RolloutUsageScanner({ decode: utf8, latin1 });
   await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal, opts.sync);
   return { ...scanner.end(), zone: opts.zone ?? currentZone() };
 }
@@ -144,7 +145,7 @@ export async function readRolloutUsage(file: string, opts: UsageReadOptions = {}
  * answered by its cache) never needs and which cost more to load than the rest of a warm `codex-sessions usage`.
  */
 let parserModule: Promise<typeof RolloutParser> | undefined;
-function rolloutParser(): Promise<typeof RolloutParser> {
+export function rolloutParser(): Promise<typeof RolloutParser> {
   // Loaded once: an import() per file would cost a module-loader round trip each time.
   return (parserModule ??= import('../core/rolloutParser').then((m) => m.RolloutParser));
 }
@@ -161,64 +162,15 @@ export async function readRolloutHeadAndUsage(file: string, headBytes: number, o
   const headLines = (buf: Uint8Array, start: number, end: number): boolean => {
     bytes += end - start + 1;
     if (bytes > headBytes) return false; // a line past the budget is not parsed, as in readRolloutHead
-    const text = headText(asBuffer(buf), start, end, parser.session);
+    const text = headLine(buf, start, end, parser.session, nodeText);
     if (text === null) return true;
     parser.push(text);
     complete = headComplete(parser.session);
     return !complete;
   };
-  const scanner = new RolloutUsageScanner({ headLines, decode, latin1 });
+  const scanner = new RolloutUsageScanner({ headLines, decode: utf8, latin1 });
   let stat: ReadStat | undefined;
   await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal, opts.sync, (st) => (stat = { size: st.size, mtimeMs: st.mtimeMs }));
   const usage = { ...scanner.end(), zone: opts.zone ?? currentZone() };
   return { head: { session: parser.session, bytes: Math.min(bytes, headBytes), complete }, usage, ...(stat ? { stat } : {}) };
-}
-
-const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.length));
-
-/** Latin-1 of `buf[start, end)`: Buffer's native decoder, a few times faster than `String.fromCharCode` on bytes. */
-const latin1 = (u: Uint8Array, start: number, end: number): string => asBuffer(u).toString('latin1', start, end);
-
-/** UTF-8 of `buf[start, end)`; pure ASCII (most lines) as Latin-1, which V8 turns into a string many times faster. */
-function decode(u: Uint8Array, start: number, end: number): string {
-  const buf = asBuffer(u);
-  return isAscii(buf.subarray(start, end)) ? buf.toString('latin1', start, end) : buf.toString('utf8', start, end);
-}
-
-const BASE_INSTRUCTIONS = Buffer.from(',"base_instructions":');
-/**
- * Lines the head parser gets nothing from: instruction messages and 0.169's world state (kilobytes each), and turn
- * starts (they open a turn, which tells nothing about the session).
- */
-const HEAD_SKIP = /"type":"world_state"|"role":"developer"|"role":"system"|"payload":\{"type":"(?:task|turn)_started"/;
-/** The records that tell the head only the model and folder. */
-const SETTINGS = /"type":"turn_context","payload":\{|"payload":\{"type":"thread_settings_applied"/;
-/** How far into a line its record type (and a message's role) appear. */
-const HEAD_WINDOW = 240;
-
-/**
- * The text of a head line for the parser, or null for a line it has no use for. A `session_meta` is cut before its
- * `base_instructions` (up to ~20 KB of text, after every field the head needs): decoding and parsing that text is
- * most of the cost of a head. Once `session` has its model and folder, the records that give only those are not
- * parsed either (0.169 writes `thread_settings_applied` after the first `turn_context`).
- */
-function headText(buf: Buffer, start: number, end: number, session: RolloutSession): string | null {
-  // The window as Latin-1, one char per byte, so that the marks match as their bytes would: a native decode and
-  // string searches cost a third of the `Buffer#includes` they replace (each a trip into C++ with argument checks).
-  const window = buf.toString('latin1', start, Math.min(end, start + HEAD_WINDOW));
-  if (HEAD_SKIP.test(window)) return null;
-  if (session.model !== null && session.cwd !== null && SETTINGS.test(window)) return null;
-  if (window.includes('"type":"session_meta"')) {
-    const cut = buf.subarray(start, end).indexOf(BASE_INSTRUCTIONS);
-    if (cut > 0) {
-      const text = `${decode(buf, start, start + cut)}}}`;
-      try {
-        JSON.parse(text);
-        return text;
-      } catch {
-        // not the usual shape: the whole line
-      }
-    }
-  }
-  return decode(buf, start, end);
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PricingOverrides } from '../core/priceBook';
 import { EXIT, UsageError, type CliIo } from './cliIo';
-import { indexFiles, localStamp, openIndex } from './sessionOpen';
+import { mark } from './phaseTrace';
+import { indexFiles, localStamp, openIndex, saveIndex } from './sessionOpen';
 import { usageFromCache, usageJsonFromCache } from './usageFromCache';
 import { usageReport, type UsageGrouping, type UsageReport, type UsageRow } from './usageReport';
 
@@ -98,16 +99,25 @@ export async function usageCommand(args: string[], io: CliIo): Promise<number> {
   const opts = { by, since, until, pricing };
   const { codexHome, cacheFile } = indexFiles(values, io);
   const kept = values.json && cacheFile ? await usageJsonFromCache(codexHome, cacheFile, opts) : null;
+  mark('cache');
   if (kept) {
     for (const part of kept) (io.stdoutBytes ?? ((b: Uint8Array) => io.stdout(Buffer.from(b).toString('utf8'))))(part);
     return EXIT.ok;
   }
-  // A warm cache that holds for every file answers alone; otherwise the index reads what changed and saves the cache.
-  const report = (cacheFile && (await usageFromCache(codexHome, cacheFile, opts))) || usageReport((await openIndex(values, io, { usage: true })).sessions(), opts);
+  // A warm cache that holds for every file answers alone; otherwise the index reads what changed, and saves the cache
+  // once the report is out.
+  const cached = cacheFile ? await usageFromCache(codexHome, cacheFile, opts) : null;
+  const index = cached ? null : await openIndex(values, io, { usage: true }, { save: false });
+  const report = cached ?? usageReport(index!.sessions(), opts);
+  mark('report');
   if (values.json) io.stdout(`${JSON.stringify(report)}\n`);
   else {
     if (report.rows.length) io.stdout(`${table(report)}\n\n`);
     io.stdout(notes(report, codexHome));
   }
+  mark('print');
+  // The by-session report of the whole history at built-in prices is what the cache keeps rows of: given, not redone.
+  const whole = by === 'session' && !since && !until && Object.keys(pricing).length === 0;
+  if (index) await saveIndex(index, io, whole ? { bySessionRows: report.rows } : {});
   return EXIT.ok;
 }

@@ -35,9 +35,12 @@ function parsedKind(obj: Json | null): string {
 }
 
 /** The counts of a `token_count` line as the slow path reads them. */
+/** What counts of a token_count (see `infoUsage`): its running total, or else the last call's figures. */
 function parsedCounts(payload: Json): { total: unknown; last: unknown } {
   const info = payload.info as Json | null;
-  return info === null ? { total: null, last: null } : { total: usageFromWire(info.total_token_usage), last: usageFromWire(info.last_token_usage) };
+  if (info === null) return { total: null, last: null };
+  const total = usageFromWire(info.total_token_usage);
+  return total ? { total, last: null } : { total: null, last: usageFromWire(info.last_token_usage) };
 }
 
 /** A token_count line around a usage object's text. */
