@@ -111,11 +111,11 @@ export class RolloutUsageScanner {
     if (this.skipping) return;
     if (this.headLines) {
       const piece = chunk.subarray(from);
-      this.carry = this.carry ? concat(this.carry, piece) : piece.slice();
+      this.carry = this.carry ? concat(this.carry, piece) : copyOf(piece);
       return;
     }
     const piece = chunk.subarray(from);
-    const held = this.carry ? concat(this.carry, piece) : piece.slice();
+    const held = this.carry ? concat(this.carry, piece) : copyOf(piece);
     if (held.length >= 256 && usageLineKind(held, 0, held.length) === 'skip') {
       this.carry = null;
       this.skipping = true;
@@ -261,6 +261,12 @@ function recordKind(type: string, payload: Json): UsageLineKind {
   if (type === 'event_msg') return payload.type === 'token_count' ? 'token_count' : payload.type === 'thread_settings_applied' ? 'thread_settings' : 'skip';
   return type === 'turn_context' || type === 'session_meta' || type === 'token_usage_record' ? type : 'skip';
 }
+
+/**
+ * A copy of `bytes`, whatever their class: a Node Buffer's `slice()` is a view, not a copy (a carried line start held
+ * as one was overwritten by the next chunk read into the same buffer, and lost).
+ */
+const copyOf = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes);
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

@@ -46,6 +46,32 @@ import { corpusAvailable } from '../../helpers/corpus';
     }
   });
 
+  it('counts the records that straddle the chunks of a file larger than one read (a carried line start is a copy)', async function () {
+    this.timeout(30_000);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'codex-usage-chunks-'));
+    try {
+      // Per-call figures (added up, not a running total): a record lost at a chunk boundary would show in the sum.
+      const call = (n: number): string => JSON.stringify({
+        timestamp: `2026-11-21T08:${String(Math.floor(n / 60) % 60).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}.${String(n).padStart(6, '0')}Z`,
+        type: 'event_msg',
+        payload: { type: 'token_count', info: { last_token_usage: { input_tokens: 1000, cached_input_tokens: 0, output_tokens: 1, reasoning_output_tokens: 0, total_tokens: 1001 } } },
+      });
+      const lines = [JSON.stringify({ timestamp: '2026-11-21T08:00:00.000Z', type: 'session_meta', payload: { id: 'big', cli_version: '0.169.0' } })];
+      let calls = 0;
+      for (let size = 0; size < 17.5 * 1024 * 1024; calls++) {
+        const filler = JSON.stringify({ timestamp: '2026-11-21T08:00:00.000Z', type: 'response_item', payload: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'z'.repeat(900 + (calls % 97)) }] } });
+        lines.push(filler, call(calls));
+        size += filler.length + 260;
+      }
+      const file = path.join(dir, 'rollout-2026-11-21T08-00-00-big.jsonl');
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const expected = { input_tokens: calls * 1000, cached_input_tokens: 0, output_tokens: calls, reasoning_output_tokens: 0 };
+      for (const sync of [false, true]) assert.deepEqual((await readRolloutUsage(file, { sync })).total, expected, `sync: ${sync}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads files larger than one read in chunks, and keeps the head budget', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'codex-usage-big-'));
     try {
