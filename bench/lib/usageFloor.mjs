@@ -9,7 +9,7 @@ import { readFileSync, statSync, writeSync } from 'node:fs';
 
 const [home, cacheFile, report] = process.argv.slice(2);
 const DIR = 9;
-const ROW = 15;
+const ROW = 20; // as src/node/sessionCache.ts (format 5)
 const bytes = readFileSync(cacheFile);
 const eol = bytes.indexOf(10);
 const h = JSON.parse(bytes.toString('utf8', 0, eol));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isObj } from './rolloutGuards';
 
 /*
  * Wire shapes of rollout files (`$CODEX_HOME/sessions/…/rollout-*.jsonl`), validated where they enter: files on disk
@@ -9,14 +10,10 @@ import { z } from 'zod';
 const str = z.string();
 const optStr = z.string().nullish();
 
+export { guards } from './rolloutGuards';
+
 /** What `safeParse` returns. */
 export type Safe<T> = { success: true; data: T } | { success: false; error: z.ZodError; data?: undefined };
-
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isOptStr = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isOptStrArray = (v: unknown): boolean => v === undefined || v === null || (Array.isArray(v) && v.every(isStr));
-const isTextParts = (v: unknown): boolean => Array.isArray(v) && v.every((p) => isObj(p) && isOptStr(p.type) && isOptStr(p.text));
 
 /**
  * `schema.safeParse(raw)` with a hand-written guard in front: the guard accepts a subset of what the schema accepts
@@ -27,33 +24,6 @@ const isTextParts = (v: unknown): boolean => Array.isArray(v) && v.every((p) => 
 export function fastParse<T>(schema: z.ZodType<T>, guard: (v: Record<string, unknown>) => boolean, raw: unknown): Safe<T> {
   return isObj(raw) && guard(raw) ? { success: true, data: raw as T } : (schema.safeParse(raw) as Safe<T>);
 }
-
-/** Guards for {@link fastParse} of the records every rollout is made of, each a subset of its schema below. */
-export const guards = {
-  envelope: (v: Record<string, unknown>): boolean => isOptStr(v.timestamp) && isStr(v.type),
-  sessionMeta: (v: Record<string, unknown>): boolean =>
-    isStr(v.id) && isOptStr(v.timestamp) && isOptStr(v.cwd) && isOptStr(v.originator) && isOptStr(v.cli_version) && isOptStr(v.model_provider),
-  message: (v: Record<string, unknown>): boolean => isStr(v.role) && (v.content === undefined || v.content === null || isStr(v.content) || isTextParts(v.content)),
-  reasoning: (v: Record<string, unknown>): boolean =>
-    (v.summary === undefined || v.summary === null || isTextParts(v.summary)) && (v.content === undefined || v.content === null || isTextParts(v.content)),
-  functionCall: (v: Record<string, unknown>): boolean => isStr(v.name) && isStr(v.call_id),
-  callOutput: (v: Record<string, unknown>): boolean => isStr(v.call_id),
-  turnItemEvent: (v: Record<string, unknown>): boolean => isObj(v.item) && isStr(v.item.type) && (isStr(v.item.id) || typeof v.item.id === 'number'),
-  commandItem: (v: Record<string, unknown>): boolean =>
-    (v.command === undefined || v.command === null || isStr(v.command) || (Array.isArray(v.command) && v.command.every(isStr))) &&
-    isOptStr(v.cwd) && isOptStr(v.status) && isOptStr(v.aggregated_output) &&
-    (v.exit_code === undefined || v.exit_code === null || Number.isSafeInteger(v.exit_code)),
-  reasoningTurnItem: (v: Record<string, unknown>): boolean => isOptStrArray(v.summary_text) && isOptStrArray(v.raw_content),
-  messageTurnItem: (v: Record<string, unknown>): boolean => v.content === undefined || v.content === null || isTextParts(v.content),
-  turnContext: (v: Record<string, unknown>): boolean => isOptStr(v.cwd) && isOptStr(v.model) && isOptStr(v.effort),
-  fileChangeItem: (v: Record<string, unknown>): boolean => isObj(v.changes) && Object.values(v.changes).every(isObj) && isOptStr(v.status),
-  threadSettings: (v: Record<string, unknown>): boolean => isObj(v.thread_settings) && isOptStr(v.thread_settings.model) && isOptStr(v.thread_settings.cwd),
-  /** Extra keys (the schema strips them) are never read: `CallRegistry.plan` takes `explanation` and `plan` only. */
-  planArgs: (v: Record<string, unknown>): boolean =>
-    isOptStr(v.explanation) && Array.isArray(v.plan) && v.plan.every((s) => isObj(s) && isStr(s.step) && isOptStr(s.status)),
-  /** `thread_token_usage` is read by `usageFromWire`, which checks it itself. */
-  tokenUsageRecord: (): boolean => true,
-};
 
 /** Family (c), CLI 0.40+: `{"timestamp", "type", "payload"}`, with `ordinal` from 0.169. */
 export const wireRolloutEnvelope = z.object({ timestamp: optStr, type: str, payload: z.unknown() }).loose();

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { RolloutHead } from './rolloutReader';
+import type { RolloutHead } from './headReader';
 import { mark } from './phaseTrace';
 import { readRolloutHeadAndUsage, type CachedUsage, type ReadStat } from './sessionUsage';
 

@@ -2,22 +2,12 @@ import { lstatSync, stat as fsStat, statSync, type Stats } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { DEFAULT_HEAD_BYTES, parseRolloutFileName } from '../core/rolloutSession';
-import type * as HeadReader from './rolloutReader';
-import type { RolloutHead } from './rolloutReader';
+import { readRolloutHead, type RolloutHead } from './headReader';
 import { mark } from './phaseTrace';
 import { loadSessionCache, saveSessionCache, type SaveOptions } from './sessionCache';
 import { fsErrorReason, listSessionFiles, sessionTimeMs, type ListedDir, type SessionFile, type SessionInfo, type SkippedEntry } from './sessionFiles';
 import { ReadPool, workerCount, type HeadAndUsage } from './parallelReads';
 import { currentZone, readRolloutHeadAndUsage, readRolloutUsage, type CachedUsage } from './sessionUsage';
-
-let headReaderModule: Promise<typeof HeadReader> | undefined;
-/**
- * The head reader, loaded once on first use (it brings the parser and zod, which a warm index never needs). Kept:
- * an `import()` per file costs a module-loader round trip each time (under a loader hook, most of a cold index).
- */
-function headReader(): Promise<typeof HeadReader> {
-  return (headReaderModule ??= import('./rolloutReader'));
-}
 
 /** Options of {@link SessionIndex}. */
 export interface SessionIndexOptions {
@@ -318,7 +308,7 @@ export class SessionIndex {
       if (usage) {
         counters.usageRead++;
         ({ head: { session: s, complete }, usage: fresh } = await this.readHeadAndUsage(file.path, st.size, counters));
-      } else ({ session: s, complete } = await (await headReader()).readRolloutHead(file.path, { maxBytes: this.headBytes }));
+      } else ({ session: s, complete } = await readRolloutHead(file.path, { maxBytes: this.headBytes }));
       // Written out field by field, in the order the cache loader uses: one object shape for every session (spreads
       // made a slow object per call, 14 µs each over 10,000 files, and slowed every later reader of them).
       const info: SessionInfo = {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { currentZone } from './timeZone';
 import { headLine } from '../core/headLines';
-import type { RolloutParser } from '../core/rolloutParser';
+import { HeadSession } from '../core/headSession';
 import { headComplete } from '../core/rolloutSession';
 import { RolloutUsageScanner, type SessionUsage } from '../core/rolloutUsage';
 import { latin1, nodeText, utf8 } from './byteText';
-import type { RolloutHead } from './rolloutReader';
+import type { RolloutHead } from './headReader';
 
 /** A session's usage as the index keeps it: valid for the file's size and mtime it was read at, in `zone`. */
 export interface CachedUsage extends SessionUsage {
@@ -141,36 +141,26 @@ export async function readRolloutUsage(file: string, opts: UsageReadOptions = {}
 }
 
 /**
- * The head parser's class, loaded on first use: it brings zod and every record schema, which a warm index (all
- * answered by its cache) never needs and which cost more to load than the rest of a warm `codex-sessions usage`.
- */
-let parserModule: Promise<typeof RolloutParser> | undefined;
-export function rolloutParser(): Promise<typeof RolloutParser> {
-  // Loaded once: an import() per file would cost a module-loader round trip each time.
-  return (parserModule ??= import('../core/rolloutParser').then((m) => m.RolloutParser));
-}
-
-/**
  * A rollout's head (as `readRolloutHead` finds it, within `headBytes`) and its usage, from one read of the file:
  * what a cold index needs for a session it has never seen. With `sync` and no `size`, the file is stat'ed once open
  * (`stat`; a FIFO, a folder or anything else that is no regular file is refused without waiting on it).
  */
 export async function readRolloutHeadAndUsage(file: string, headBytes: number, opts: UsageReadOptions = {}): Promise<{ head: RolloutHead; usage: CachedUsage; stat?: ReadStat }> {
-  const parser = new (await rolloutParser())();
+  const head = new HeadSession();
   let bytes = 0;
   let complete = false;
   const headLines = (buf: Uint8Array, start: number, end: number): boolean => {
     bytes += end - start + 1;
     if (bytes > headBytes) return false; // a line past the budget is not parsed, as in readRolloutHead
-    const text = headLine(buf, start, end, parser.session, nodeText);
+    const text = headLine(buf, start, end, head.session, nodeText);
     if (text === null) return true;
-    parser.push(text);
-    complete = headComplete(parser.session);
+    head.push(text);
+    complete = headComplete(head.session);
     return !complete;
   };
   const scanner = new RolloutUsageScanner({ headLines, decode: utf8, latin1 });
   let stat: ReadStat | undefined;
   await eachChunk(file, opts.size, (c) => scanner.write(c), opts.signal, opts.sync, (st) => (stat = { size: st.size, mtimeMs: st.mtimeMs }));
   const usage = { ...scanner.end(), zone: opts.zone ?? currentZone() };
-  return { head: { session: parser.session, bytes: Math.min(bytes, headBytes), complete }, usage, ...(stat ? { stat } : {}) };
+  return { head: { session: head.session, bytes: Math.min(bytes, headBytes), complete }, usage, ...(stat ? { stat } : {}) };
 }

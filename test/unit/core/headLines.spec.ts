@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { headLine } from '../../../src/core/headLines';
+import { HeadSession } from '../../../src/core/headSession';
 import { RolloutParser } from '../../../src/core/rolloutParser';
 import { headComplete, type RolloutSession } from '../../../src/core/rolloutSession';
 import { nodeText } from '../../../src/node/byteText';
@@ -15,9 +16,9 @@ function fullSession(text: string): RolloutSession {
   return p.session;
 }
 
-/** The session a head read finds: lines through `headLine`, until the head is complete. */
+/** The session a head read finds: lines through `headLine` into a `HeadSession`, until the head is complete. */
 function headSession(text: string): { session: RolloutSession; complete: boolean; parsed: number } {
-  const p = new RolloutParser();
+  const p = new HeadSession();
   const buf = Buffer.from(text);
   let parsed = 0;
   for (let start = 0; start < buf.length; ) {
