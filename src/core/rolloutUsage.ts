@@ -3,7 +3,7 @@ import { infoUsage, tokenCountUsage, UsageTotals } from './rolloutContext';
 import { localDay } from './localDay';
 import { addUsage, subtractUsage, usageFromWire } from './usage';
 import { UsageLedger } from './usageLedger';
-import { envelopeTimestamp, latin1, modelAt, tokenCountAt, usageLineKind, type UsageLineKind } from './usageLineKind';
+import { envelopeTimestamp, latin1, modelAt, plainSkip, tokenCountAt, usageLineKind, type UsageLineKind } from './usageLineKind';
 import { atLeast, parseCliVersion } from './version';
 
 /** Tokens one model spent on one day of a session. */
@@ -99,8 +99,9 @@ export class RolloutUsageScanner {
       this.skipping = false;
       pos = nl + 1;
     }
+    // Once the head is read, most lines are skipped on a few bytes, without a call to `line` each.
     for (let nl = chunk.indexOf(10, pos); nl >= 0; nl = chunk.indexOf(10, pos)) {
-      this.line(chunk, pos, nl);
+      if (this.headLines || nl - pos < 64 || !plainSkip(chunk, pos)) this.line(chunk, pos, nl);
       pos = nl + 1;
     }
     if (pos < chunk.length) this.hold(chunk, pos);

@@ -64,6 +64,29 @@ export function recordTypeAt(buf: Uint8Array, start: number, end: number): numbe
   return t < 0 ? -1 : t + TYPE.length;
 }
 
+/**
+ * Whether the line at `start` is a `response_item`, or an `event_msg` of an event that does not start with `t`: the two
+ * kinds most lines are, which carry no usage. Told from a few bytes at the offsets where the usual shape has them
+ * (`{"timestamp":"<24 chars>",("ordinal":n,)"type":"`) and the record's name compared whole; false means "look
+ * closer" ({@link usageLineKind}), never "it matters". The scanner skips most lines on this alone.
+ */
+export function plainSkip(buf: Uint8Array, start: number): boolean {
+  let t = start + 40;
+  if (buf[t] !== 0x22 || buf[start + 2] !== 0x74 || buf[start + 13] !== 0x22) return false;
+  if (buf[t + 1] === 0x6f) {
+    // `"ordinal":n,` (0.169) before the type
+    t += 11;
+    while (buf[t]! >= 0x30 && buf[t]! <= 0x39) t++;
+    if (buf[t] !== 0x2c) return false;
+    t++;
+  }
+  if (buf[t + 1] !== 0x74 || buf[t + 5] !== 0x22 || buf[t + 7] !== 0x22) return false;
+  const v = t + 8;
+  const c = buf[v];
+  if (c === 0x72) return buf[v + 13] === 0x22 && bytesAt(buf, v, RESPONSE_ITEM);
+  return c === 0x65 && buf[v + EVENT_MSG.length] !== 0x74 && bytesAt(buf, v, EVENT_MSG);
+}
+
 /** The kind of the line `buf[start, end)`. `unsure`: not the usual shape, decode and look. */
 export function usageLineKind(buf: Uint8Array, start: number, end: number): UsageLineKind {
   if (!bytesAt(buf, start, TIMESTAMP)) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -454,7 +454,7 @@ export function encodeSessionCache(codexHome: string, sessions: Iterable<Session
   const order = rows.map((x, row) => ({ x, row })).sort((a, b) => b.x.t - a.x.t || (a.x.s.path < b.x.s.path ? -1 : a.x.s.path > b.x.s.path ? 1 : 0));
   for (const [j, o] of order.entries()) n[usageAt + usageLength + j] = o.row;
   const reportRows = opts.bySessionRows ?? usageReport(order.map((o) => o.x.s), { by: 'session' }).rows;
-  const printed = Buffer.from(JSON.stringify(reportRows).slice(1, -1));
+  const printed = Buffer.from((opts.bySessionRows && opts.bySessionRowsJson ? opts.bySessionRowsJson : JSON.stringify(reportRows)).slice(1, -1));
   const rowOf = new Map(order.map((o) => [o.x.s.path, o.row]));
   for (const x of reportRows) {
     const row = 'path' in x ? rowOf.get(x.path) : undefined;
@@ -494,6 +494,10 @@ export interface SaveOptions {
    * them already (the command line printed that report): they are kept as they are rather than computed again.
    */
   bySessionRows?: readonly UsageRow[];
+  /** `JSON.stringify(bySessionRows)`, when the caller has that text too (it printed the report as JSON). */
+  bySessionRowsJson?: string;
+  /** Write with blocking calls (a one-shot process: the command line). */
+  sync?: boolean;
 }
 
 /** Writes the cache atomically (a temporary file renamed over the old one), creating its folder. */
@@ -501,8 +505,13 @@ export async function saveSessionCache(file: string, codexHome: string, sessions
   await mkdir(path.dirname(file), { recursive: true });
   const body = encodeSessionCache(codexHome, sessions, listing, zone, opts);
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, body);
-  await rename(tmp, file);
+  if (opts.sync) {
+    writeFileSync(tmp, body);
+    renameSync(tmp, file);
+  } else {
+    await writeFile(tmp, body);
+    await rename(tmp, file);
+  }
   await removeLegacyCaches(path.dirname(file));
 }
 

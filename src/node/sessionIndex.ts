@@ -80,6 +80,34 @@ function withoutUsage(info: SessionInfo): SessionInfo {
   return rest;
 }
 
+/**
+ * A session from its file, stat and head (and usage), written out field by field, in the order the cache loader uses:
+ * one object shape for every session (spreads made a slow object per call, 14 µs each over 10,000 files, and slowed
+ * every later reader of them).
+ */
+function sessionInfo(file: SessionFile, st: FileStat, head: RolloutHead, usage?: CachedUsage): SessionInfo {
+  const s = head.session;
+  const info: SessionInfo = {
+    path: file.path,
+    id: file.id,
+    local_time: file.local_time,
+    archived: file.archived,
+    started_at: s.started_at,
+    cwd: s.cwd,
+    cli_version: s.cli_version,
+    originator: s.originator,
+    source: s.source,
+    model: s.model,
+    title: s.title,
+    family: s.family,
+    size: st.size,
+    mtime_ms: st.mtimeMs,
+    complete: head.complete,
+  };
+  if (usage) info.usage = usage;
+  return info;
+}
+
 /** What a refresh changed. */
 export interface IndexChanges {
   added: SessionInfo[];
@@ -309,27 +337,7 @@ export class SessionIndex {
         counters.usageRead++;
         ({ head: { session: s, complete }, usage: fresh } = await this.readHeadAndUsage(file.path, st.size, counters));
       } else ({ session: s, complete } = await readRolloutHead(file.path, { maxBytes: this.headBytes }));
-      // Written out field by field, in the order the cache loader uses: one object shape for every session (spreads
-      // made a slow object per call, 14 µs each over 10,000 files, and slowed every later reader of them).
-      const info: SessionInfo = {
-        path: file.path,
-        id: file.id,
-        local_time: file.local_time,
-        archived: file.archived,
-        started_at: s.started_at,
-        cwd: s.cwd,
-        cli_version: s.cli_version,
-        originator: s.originator,
-        source: s.source,
-        model: s.model,
-        title: s.title,
-        family: s.family,
-        size: st.size,
-        mtime_ms: st.mtimeMs,
-        complete,
-      };
-      if (fresh) info.usage = fresh;
-      this.set(info);
+      this.set(sessionInfo(file, st, { session: s, complete, bytes: 0 }, fresh));
     } catch (e) {
       return this.skip(file.path, fsErrorReason(e)); // vanished or unreadable between stat and open
     }
@@ -462,11 +470,24 @@ export class SessionIndex {
         mark('read (threads)');
         for (const [k, [i, st]] of reads.entries()) {
           const r = results[k]!;
+          const f = files[i]!;
           // A file never stat-ed whose read failed is left to refreshFile, which stats it and gives the reason an index
           // without workers gives (a socket is "not a regular file", not the error of its open).
           if (!st && r instanceof Error) continue;
-          if (!st && !(r instanceof Error) && r.stat) toRead.set(i, new PackedStat(r.stat.size, r.stat.mtimeMs, FILE));
-          this.prefetched.set(files[i]!.path, r);
+          const known = st ?? (!(r instanceof Error) && r.stat ? new PackedStat(r.stat.size, r.stat.mtimeMs, FILE) : undefined);
+          // A session the index never had: taken as read, here and now (10,000 of them through refreshFile's promises
+          // cost a cold index ~80 ms).
+          if (!(r instanceof Error) && known?.isFile() && !this.byPath.has(f.path)) {
+            this.skippedByPath.delete(f.path);
+            counters.read++;
+            counters.usageRead++;
+            this.set(sessionInfo(f, known, r.head, r.usage));
+            toRead.delete(i);
+            settled(f, 'added');
+            continue;
+          }
+          if (known) toRead.set(i, known);
+          this.prefetched.set(f.path, r);
         }
       }
       await mapLimit([...toRead], this.concurrency, async ([i, st]) => settled(files[i]!, await this.refreshFile(files[i]!, counters, opts.usage === true, st)), opts.signal);
@@ -528,7 +549,7 @@ export class SessionIndex {
       if (!this.opts.cacheFile || !this.dirty) return;
       this.dirty = false;
       try {
-        await saveSessionCache(this.opts.cacheFile, this.opts.codexHome, this.byPath.values(), [...this.listing.values()], currentZone(), opts);
+        await saveSessionCache(this.opts.cacheFile, this.opts.codexHome, this.byPath.values(), [...this.listing.values()], currentZone(), { sync: this.opts.io === 'sync', ...opts });
       } catch (e) {
         this.dirty = true;
         throw e;

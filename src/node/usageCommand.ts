@@ -75,6 +75,15 @@ function notes(report: UsageReport, home: string): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * The rows array of a report printed as JSON (`JSON.stringify(report)`, whose keys come in the report's order): the
+ * text between `"rows":` and `,"cost_basis":` (no string of a row can hold an unescaped quote, so neither mark occurs
+ * inside one).
+ */
+function rowsText(printed: string): string {
+  return printed.slice(printed.indexOf(',"rows":[') + 8, printed.lastIndexOf(',"cost_basis":'));
+}
+
 /** `usage`: token counts and API-equivalent cost by day, model or session. */
 export async function usageCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -110,7 +119,8 @@ export async function usageCommand(args: string[], io: CliIo): Promise<number> {
   const index = cached ? null : await openIndex(values, io, { usage: true }, { save: false });
   const report = cached ?? usageReport(index!.sessions(), opts);
   mark('report');
-  if (values.json) io.stdout(`${JSON.stringify(report)}\n`);
+  let printed: string | null = null;
+  if (values.json) io.stdout(`${(printed = JSON.stringify(report))}\n`);
   else {
     if (report.rows.length) io.stdout(`${table(report)}\n\n`);
     io.stdout(notes(report, codexHome));
@@ -118,6 +128,6 @@ export async function usageCommand(args: string[], io: CliIo): Promise<number> {
   mark('print');
   // The by-session report of the whole history at built-in prices is what the cache keeps rows of: given, not redone.
   const whole = by === 'session' && !since && !until && Object.keys(pricing).length === 0;
-  if (index) await saveIndex(index, io, whole ? { bySessionRows: report.rows } : {});
+  if (index) await saveIndex(index, io, whole ? { bySessionRows: report.rows, ...(printed ? { bySessionRowsJson: rowsText(printed) } : {}) } : {});
   return EXIT.ok;
 }
