@@ -23,13 +23,18 @@ const problemMatcher = {
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', plugins: watch ? [problemMatcher] : [] };
 
-/** What the command line's front imports lazily: each a module of the split build, dist/cli/<name>.js. */
+/**
+ * What the command line's front imports lazily, each built apart: the session index (a cold or changed history) and
+ * zod's price validation as CommonJS bundles (dist/cli/<name>.js); the other commands as ES modules split into shared
+ * chunks (dist/cli/<name>.mjs), so that `list` or `parse-exec` loads only what it uses.
+ */
 const LAZY = {
-  execCommands: 'src/node/execCommands.ts',
-  sessionCommands: 'src/node/sessionCommands.ts',
-  sessionIndex: 'src/node/sessionIndex.ts',
-  pricing: 'src/core/pricing.ts',
+  execCommands: { file: 'src/node/execCommands.ts', esm: true },
+  sessionCommands: { file: 'src/node/sessionCommands.ts', esm: true },
+  sessionIndex: { file: 'src/node/sessionIndex.ts', esm: false },
+  pricing: { file: 'src/core/pricing.ts', esm: false },
 };
+const lazyEntries = (esm) => Object.fromEntries(Object.entries(LAZY).filter(([, l]) => l.esm === esm).map(([name, l]) => [`cli/${name}`, l.file]));
 
 /** In the front, every `import()` is of a module of the split build (any other would bundle it into the front). */
 const lazyImports = {
@@ -39,7 +44,7 @@ const lazyImports = {
       if (args.kind !== 'dynamic-import') return undefined;
       const name = args.path.split('/').pop();
       if (!Object.hasOwn(LAZY, name)) return { errors: [{ text: `${args.importer}: import('${args.path}') is not one of the lazy modules in esbuild.mjs` }] };
-      return { path: `./cli/${name}.js`, external: true };
+      return { path: `./cli/${name}${LAZY[name].esm ? '.mjs' : '.js'}`, external: true };
     });
   },
 };
@@ -51,12 +56,11 @@ const configs = [
   { ...common, entryPoints: ['src/taskHost.ts'], outfile: 'dist/taskHost.cjs', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/webview/usage/main.ts'], outfile: 'dist/usage.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  // The command line in two parts. The front, dist/cli.js, is one CommonJS module (each module an ES import loads
-  // cost a warm `usage` ~3 ms, and the ES loader's start and asynchronous reads ~15 ms more): the dispatcher and
-  // `usage`, which answers from its cache without loading anything else. What the front imports lazily is built
-  // apart, as ES modules split into chunks (dist/cli/): the other commands, the session index (a cold or changed
-  // history), zod's price validation, and the index's worker threads (dist/cli/indexWorker.js), which share those
-  // chunks and load only what a job needs. dist/package.json and dist/cli/package.json say which is which.
+  // The command line. `usage` runs on CommonJS bundles (dist/package.json says .js is CommonJS): an ES module's import
+  // costs a warm `usage` ~3 ms a module, and the ES loader's start and asynchronous reads ~15 ms more (a cold one,
+  // and each of its worker threads, too). The front, dist/cli.js: the dispatcher and `usage`, which answers from its
+  // cache without loading anything else; what it loads when needed is listed in LAZY, and the index's worker
+  // threads run dist/cli/indexWorker.js.
   {
     ...cliCommon,
     entryPoints: { cli: 'src/cli.ts' },
@@ -66,11 +70,13 @@ const configs = [
     banner: { js: "#!/usr/bin/env node\n'use strict';\nconst __cliUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__cliUrl' },
   },
+  { ...cliCommon, entryPoints: { ...lazyEntries(false), 'cli/indexWorker': 'src/node/indexWorker.ts' }, format: 'cjs' },
   {
     ...cliCommon,
-    entryPoints: { ...Object.fromEntries(Object.entries(LAZY).map(([name, file]) => [`cli/${name}`, file])), 'cli/indexWorker': 'src/node/indexWorker.ts' },
+    entryPoints: lazyEntries(true),
     format: 'esm',
     splitting: true,
+    outExtension: { '.js': '.mjs' },
     chunkNames: 'cli/[name]-[hash]',
     // ES modules; bundled CommonJS dependencies still need `require` for Node built-ins.
     banner: { js: "import { createRequire as __csCreateRequire } from 'node:module';\nconst require = __csCreateRequire(import.meta.url);" },
@@ -90,16 +96,16 @@ async function copyCodicons() {
 async function removeStaleChunks(results) {
   const fresh = new Set(results.flatMap((r) => Object.keys(r.metafile.outputs)));
   const files = await readdir('dist/cli').catch(() => []);
-  await Promise.all(files.filter((f) => f !== 'package.json' && !fresh.has(`dist/cli/${f}`)).map((f) => rm(`dist/cli/${f}`, { force: true })));
+  await Promise.all(files.filter((f) => !fresh.has(`dist/cli/${f}`)).map((f) => rm(`dist/cli/${f}`, { force: true })));
   // Where the worker was built before it moved into dist/cli/.
   await Promise.all(['dist/indexWorker.js', 'dist/indexWorker.js.map'].map((f) => rm(f, { force: true })));
 }
 
-/** dist/*.js are CommonJS (the command line's front), dist/cli/*.js ES modules (the rest of it). */
+/** Every .js file below dist/ is CommonJS (the package itself is ES modules). */
 async function writePackageTypes() {
   await mkdir('dist/cli', { recursive: true });
   await writeFile('dist/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
-  await writeFile('dist/cli/package.json', `${JSON.stringify({ type: 'module' })}\n`);
+  await rm('dist/cli/package.json', { force: true });
 }
 
 await copyCodicons();
