@@ -12,7 +12,8 @@ export const SESSIONS_VIEW = 'codexSessions.sessions';
 
 /** A row of the history tree. */
 export type SessionNode =
-  | { kind: 'group'; key: string; label: string; sessions: SessionRow[] }
+  /** `open`: shown expanded at first (today, yesterday, and the newest group, so the latest sessions are in view). */
+  | { kind: 'group'; key: string; label: string; sessions: SessionRow[]; open: boolean }
   | { kind: 'session'; row: SessionRow }
   | { kind: 'running'; task: TaskSession }
   /** Files of the history that could not be read (see `SessionIndex.skipped`). */
@@ -141,11 +142,11 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
     if (node) return [];
     if (!this.loadedOnce && !this.loading) void this.reload();
     const now = Date.now();
-    const groups = new Map<string, { kind: 'group'; key: string; label: string; sessions: SessionRow[] }>();
+    const groups = new Map<string, { kind: 'group'; key: string; label: string; sessions: SessionRow[]; open: boolean }>();
     for (const row of this.visible()) {
       const g = timeGroupOf(sessionTimeMs(row), now);
       let group = groups.get(g.key);
-      if (!group) groups.set(g.key, (group = { kind: 'group', key: g.key, label: g.label, sessions: [] }));
+      if (!group) groups.set(g.key, (group = { kind: 'group', key: g.key, label: g.label, sessions: [], open: groups.size === 0 || g.key === 'today' || g.key === 'yesterday' }));
       group.sessions.push(row);
     }
     const running: SessionNode[] = this.running().map((task) => ({ kind: 'running', task }));
@@ -164,7 +165,7 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
       return item;
     }
     if (node.kind === 'group') {
-      const item = new vscode.TreeItem(node.label, node.key === 'today' || node.key === 'yesterday' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(node.label, node.open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.description = `${node.sessions.length}`;
       item.id = `group:${node.key}`;
       return item;
