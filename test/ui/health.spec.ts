@@ -203,18 +203,16 @@ describe('UI: first run, health check and sign-in', function () {
   });
 
   it('"Use an API Key" stores the key; a task\'s codex sends it, and neither logs nor files on disk contain it', async () => {
-    await wb.runCommand('Codex: Use an API Key\u2026');
     const input = wb.page.locator('.quick-input-widget .quick-input-box input[type="password"]');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.runCommandWithInput('Codex: Use an API Key\u2026', input);
     await input.fill(key);
     await input.press('Enter');
     const text = await statusMatching(/^Codex 0\.169\.0$/);
     assert.doesNotMatch(text, /sign in/);
     await toast(/API key stored/);
 
-    await wb.runCommand('Codex: New Task');
     const prompt = wb.page.locator('.quick-input-widget .quick-input-box input[placeholder^="What should Codex do"]');
-    await prompt.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.runCommandWithInput('Codex: New Task', prompt);
     await prompt.fill('api key test: say hi');
     await poll('the typed prompt to be offered', async () => (await wb.page.locator('.quick-input-widget .monaco-list-row').first().textContent())?.includes('api key test'));
     await prompt.press('Enter');

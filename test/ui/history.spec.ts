@@ -111,9 +111,8 @@ describe('UI: browse, search, replay and resume past sessions', function () {
 
   it('resumes a 0.169 session from the tree: the new turn streams into the same panel', async () => {
     // Resume needs the current CLI's sessions: open the 0.169 one (its folder name is the version).
-    await wb.runCommand('Codex: Open Session');
-    const input = wb.page.locator('.quick-input-widget .quick-input-box input');
-    await input.fill('');
+    // (The last test clicked in the replay's webview, which may take focus back and close the picker: see the helper.)
+    await wb.runCommandWithInput('Codex: Open Session', wb.page.locator('.quick-input-widget .quick-input-box input[aria-label="Open which session?"]'));
     const row = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: '0.169.0' }).first();
     await poll('the 0.169 session in the picker', async () => (await row.count()) > 0, 15_000);
     await row.click();

@@ -59,10 +59,9 @@ describe('UI: Codex tasks in the task panel', function () {
   let home: string;
 
   async function newTask(prompt: string): Promise<Frame> {
-    await wb.runCommand('Codex: New Task');
     // Our prompt box, not the command palette that just closed.
     const input = wb.page.locator('.quick-input-widget .quick-input-box input[placeholder^="What should Codex do"]');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.runCommandWithInput('Codex: New Task', input);
     await input.fill(prompt);
     await poll('the typed prompt to be offered', async () => (await wb.page.locator('.quick-input-widget .monaco-list-row').first().textContent())?.includes(prompt.slice(0, 20)));
     await input.press('Enter');
@@ -191,9 +190,8 @@ describe('UI: Codex tasks in the task panel', function () {
     await wb.page.keyboard.press('Shift+ArrowDown');
     await wb.page.keyboard.press('Shift+End');
     const before = model.requests.length;
-    await wb.runCommand('Codex: New Task from Selection');
     const input = wb.page.locator('.quick-input-widget .quick-input-box input[placeholder^="What should Codex do"]');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.runCommandWithInput('Codex: New Task from Selection', input);
     assert.match((await wb.page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '', /sel\.ts, lines 1-2/);
     await input.fill('selection test: explain these lines');
     await poll('the typed prompt to be offered', async () => (await wb.page.locator('.quick-input-widget .monaco-list-row').first().textContent())?.includes('selection test'));

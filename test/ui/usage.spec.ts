@@ -184,9 +184,8 @@ describe('UI: usage in the status bar and the usage report', function () {
 
   it('shows a running task\'s live tokens from its first model call, then today\'s total with it', async () => {
     const before = await expected('all', localDay(Date.now()));
-    await wb.runCommand('Codex: New Task');
     const input = wb.page.locator('.quick-input-widget .quick-input-box input[placeholder^="What should Codex do"]');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.runCommandWithInput('Codex: New Task', input);
     await input.fill('usage test: count while sleeping');
     await poll('the typed prompt to be offered', async () => (await wb.page.locator('.quick-input-widget .monaco-list-row').first().textContent())?.includes('usage test'));
     await input.press('Enter');

@@ -127,6 +127,22 @@ export class Workbench {
     await this.quickPick('F1', `>${title}`, title, timeoutMs);
   }
 
+  /**
+   * Runs a command that opens a quick input of its own, and waits until `input` (a locator of that input) shows and
+   * stays. When a webview (a task panel, a Markdown preview) had focus, the workbench may give focus back to it a
+   * moment after the command palette closed, which closes the command's quick input: the command is run again then.
+   */
+  async runCommandWithInput(title: string, input: Locator, timeoutMs = 45_000): Promise<void> {
+    await poll(`the quick input of "${title}"`, async () => {
+      if (!(await input.isVisible())) {
+        await this.runCommand(title);
+        await input.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+      }
+      await this.page.waitForTimeout(500);
+      return input.isVisible();
+    }, timeoutMs);
+  }
+
   /** Opens a workspace file through Quick Open (Ctrl+P), by its path relative to the workspace folder. */
   async openFile(relativePath: string, timeoutMs = 30_000): Promise<void> {
     await this.quickPick('Control+P', relativePath, path.posix.basename(relativePath), timeoutMs);
