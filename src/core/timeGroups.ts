@@ -23,6 +23,31 @@ export function timeGroupOf(ms: number, now: number): TimeGroup {
   return { key: `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`, label: `${MONTHS[d.getMonth()]} ${d.getFullYear()}` };
 }
 
+/** The items of one time group, and whether the tree shows it expanded at first. */
+export interface TimeGroupOf<T> extends TimeGroup {
+  items: T[];
+  /** Today, Yesterday, and the group of the newest item: the latest sessions are in view whatever their date. */
+  open: boolean;
+}
+
+/** `items` in their time groups, seen from `now`; groups in the order their first items come. */
+export function groupByTime<T>(items: Iterable<T>, timeOf: (item: T) => number, now: number): TimeGroupOf<T>[] {
+  const groups = new Map<string, TimeGroupOf<T>>();
+  let newest: { t: number; key: string } | null = null;
+  for (const item of items) {
+    const t = timeOf(item);
+    const g = timeGroupOf(t, now);
+    let group = groups.get(g.key);
+    if (!group) groups.set(g.key, (group = { ...g, items: [], open: g.key === 'today' || g.key === 'yesterday' }));
+    group.items.push(item);
+    if (!Number.isNaN(t) && (newest === null || t > newest.t)) newest = { t, key: g.key };
+  }
+  // (Items without a time: the first group.)
+  const openKey = newest?.key ?? groups.keys().next().value;
+  if (openKey !== undefined) groups.get(openKey)!.open = true;
+  return [...groups.values()];
+}
+
 /** "just now", "5 min ago", "3 h ago", "2 days ago", or the date. */
 export function relativeTime(ms: number, now: number): string {
   const s = Math.round((now - ms) / 1000);

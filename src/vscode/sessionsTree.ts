@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { relativeTime, timeGroupOf } from '../core/timeGroups';
+import { groupByTime, relativeTime } from '../core/timeGroups';
 import { PathCanonicalizer, platformPathOptions } from '../node/pathIdentity';
 import { isUnder } from '../core/pathCompare';
 import { describeSkipped, sessionTimeMs, type SessionFile, type SessionInfo } from '../node/sessionFiles';
@@ -12,7 +12,7 @@ export const SESSIONS_VIEW = 'codexSessions.sessions';
 
 /** A row of the history tree. */
 export type SessionNode =
-  /** `open`: shown expanded at first (today, yesterday, and the newest group, so the latest sessions are in view). */
+  /** `open`: shown expanded at first (see `groupByTime`). */
   | { kind: 'group'; key: string; label: string; sessions: SessionRow[]; open: boolean }
   | { kind: 'session'; row: SessionRow }
   | { kind: 'running'; task: TaskSession }
@@ -142,16 +142,10 @@ export class SessionsTree implements vscode.TreeDataProvider<SessionNode>, vscod
     if (node) return [];
     if (!this.loadedOnce && !this.loading) void this.reload();
     const now = Date.now();
-    const groups = new Map<string, { kind: 'group'; key: string; label: string; sessions: SessionRow[]; open: boolean }>();
-    for (const row of this.visible()) {
-      const g = timeGroupOf(sessionTimeMs(row), now);
-      let group = groups.get(g.key);
-      if (!group) groups.set(g.key, (group = { kind: 'group', key: g.key, label: g.label, sessions: [], open: groups.size === 0 || g.key === 'today' || g.key === 'yesterday' }));
-      group.sessions.push(row);
-    }
+    const groups: SessionNode[] = groupByTime(this.visible(), sessionTimeMs, now).map((g) => ({ kind: 'group', key: g.key, label: g.label, sessions: g.items, open: g.open }));
     const running: SessionNode[] = this.running().map((task) => ({ kind: 'running', task }));
     const skipped = this.index.skipped().length;
-    return [...running, ...groups.values(), ...(skipped ? [{ kind: 'skipped', count: skipped } as const] : [])];
+    return [...running, ...groups, ...(skipped ? [{ kind: 'skipped', count: skipped } as const] : [])];
   }
 
   getTreeItem(node: SessionNode): vscode.TreeItem {
