@@ -41,8 +41,8 @@ describe('UI smoke: the extension in code-server', function () {
   });
 
   it('"Codex: Show Log" shows the Codex Sessions output channel', async function () {
-    await wb!.runCommand('Codex: Show Log');
-    const channel = await poll('the Output view to show a channel', () => wb!.outputChannel());
+    // (Run right after the page loaded: the layout the workbench then restores once closed the panel again.)
+    const channel = await wb!.runCommandUntil('Codex: Show Log', () => wb!.outputChannel());
     assert.equal(channel, 'Codex Sessions');
     assert.deepEqual(await wb!.dialogs(), [], 'no error dialog');
     const shot = await wb!.screenshot('smoke-show-log');

@@ -128,19 +128,25 @@ export class Workbench {
   }
 
   /**
-   * Runs a command that opens a quick input of its own, and waits until `input` (a locator of that input) shows and
-   * stays. When a webview (a task panel, a Markdown preview) had focus, the workbench may give focus back to it a
-   * moment after the command palette closed, which closes the command's quick input: the command is run again then.
+   * Runs a command until `shown` sees what it shows (anything but undefined/false), which must then hold for half a
+   * second; returns it. The workbench can undo a command's effect a moment later: giving focus back to a webview (a
+   * task panel, a Markdown preview) closes the quick input the command opened, and the layout it restores in its first
+   * seconds closes a panel the command opened. The command is run again then, after `settleMs` without the effect.
    */
-  async runCommandWithInput(title: string, input: Locator, timeoutMs = 45_000): Promise<void> {
-    await poll(`the quick input of "${title}"`, async () => {
-      if (!(await input.isVisible())) {
+  async runCommandUntil<T>(title: string, shown: () => Promise<T | undefined | false>, timeoutMs = 45_000, settleMs = 5_000): Promise<T> {
+    return poll(`"${title}" to show its effect`, async () => {
+      if (!(await shown())) {
         await this.runCommand(title);
-        await input.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+        await poll('the effect', shown, settleMs).catch(() => undefined);
       }
       await this.page.waitForTimeout(500);
-      return input.isVisible();
+      return shown();
     }, timeoutMs);
+  }
+
+  /** Runs a command that opens a quick input of its own (`input`: a locator of it), until the input shows and stays. */
+  async runCommandWithInput(title: string, input: Locator, timeoutMs = 45_000): Promise<void> {
+    await this.runCommandUntil(title, () => input.isVisible(), timeoutMs);
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P), by its path relative to the workspace folder. */
