@@ -1,5 +1,5 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writevSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseRolloutFileName } from '../core/rolloutSession';
@@ -353,6 +353,14 @@ const byName = (a: { name: string }, b: { name: string }): number => (a.name < b
  * command line writes 10,000 sessions after a cold index: arrays of numbers grown push by push cost it ~150 ms).
  */
 export function encodeSessionCache(codexHome: string, sessions: Iterable<SessionInfo>, listing: readonly ListedDir[] = [], zone = '', opts: SaveOptions = {}): Buffer {
+  return Buffer.concat(encodeSessionCacheParts(codexHome, sessions, listing, zone, opts));
+}
+
+/**
+ * {@link encodeSessionCache} as the pieces of the file, in order: written as they are (one `writev`), not copied into
+ * one buffer first (7.6 MB for 10,000 sessions: on a VM, fresh memory costs a page fault per 4 KB).
+ */
+export function encodeSessionCacheParts(codexHome: string, sessions: Iterable<SessionInfo>, listing: readonly ListedDir[] = [], zone = '', opts: SaveOptions = {}): Uint8Array[] {
   const home = homePrefix(codexHome);
   const dirs: DirEntry[] = [];
   const byPath = new Map<string, DirEntry>();
@@ -454,7 +462,8 @@ export function encodeSessionCache(codexHome: string, sessions: Iterable<Session
   const order = rows.map((x, row) => ({ x, row })).sort((a, b) => b.x.t - a.x.t || (a.x.s.path < b.x.s.path ? -1 : a.x.s.path > b.x.s.path ? 1 : 0));
   for (const [j, o] of order.entries()) n[usageAt + usageLength + j] = o.row;
   const reportRows = opts.bySessionRows ?? usageReport(order.map((o) => o.x.s), { by: 'session' }).rows;
-  const printed = Buffer.from((opts.bySessionRows && opts.bySessionRowsJson ? opts.bySessionRowsJson : JSON.stringify(reportRows)).slice(1, -1));
+  const given = opts.bySessionRows && opts.bySessionRowsJson;
+  const printed = given ? given.subarray(1, -1) : Buffer.from(JSON.stringify(reportRows).slice(1, -1));
   const rowOf = new Map(order.map((o) => [o.x.s.path, o.row]));
   for (const x of reportRows) {
     const row = 'path' in x ? rowOf.get(x.path) : undefined;
@@ -484,7 +493,7 @@ export function encodeSessionCache(codexHome: string, sessions: Iterable<Session
   const at = Math.ceil((head.length + strings.length + 1) / 8) * 8;
   const pad = Buffer.alloc(at - head.length - strings.length, 0x20);
   pad[0] = 10;
-  return Buffer.concat([head, strings, pad, Buffer.from(n.buffer, n.byteOffset, n.byteLength), printed]);
+  return [head, strings, pad, new Uint8Array(n.buffer, n.byteOffset, n.byteLength), printed];
 }
 
 /** Options of {@link saveSessionCache}. */
@@ -494,25 +503,51 @@ export interface SaveOptions {
    * them already (the command line printed that report): they are kept as they are rather than computed again.
    */
   bySessionRows?: readonly UsageRow[];
-  /** `JSON.stringify(bySessionRows)`, when the caller has that text too (it printed the report as JSON). */
-  bySessionRowsJson?: string;
+  /** The UTF-8 bytes of `JSON.stringify(bySessionRows)`, when the caller has them too (it printed the report as JSON). */
+  bySessionRowsJson?: Uint8Array;
   /** Write with blocking calls (a one-shot process: the command line). */
   sync?: boolean;
 }
 
 /** Writes the cache atomically (a temporary file renamed over the old one), creating its folder. */
 export async function saveSessionCache(file: string, codexHome: string, sessions: Iterable<SessionInfo>, listing: readonly ListedDir[] = [], zone = '', opts: SaveOptions = {}): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const body = encodeSessionCache(codexHome, sessions, listing, zone, opts);
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   if (opts.sync) {
-    writeFileSync(tmp, body);
+    mkdirSync(path.dirname(file), { recursive: true });
+    const fd = openSync(tmp, 'w');
+    try {
+      writeAll(fd, encodeSessionCacheParts(codexHome, sessions, listing, zone, opts));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, file);
   } else {
-    await writeFile(tmp, body);
+    await mkdir(path.dirname(file), { recursive: true });
+    const parts = encodeSessionCacheParts(codexHome, sessions, listing, zone, opts);
+    const fh = await open(tmp, 'w');
+    try {
+      for (let left = parts; left.length; ) left = unwritten(left, (await fh.writev(left)).bytesWritten);
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, file);
   }
   await removeLegacyCaches(path.dirname(file));
+}
+
+/** Writes `parts` whole to `fd` (`writev` may write less than asked: the rest is written again). */
+function writeAll(fd: number, parts: Uint8Array[]): void {
+  for (let left = parts; left.length; ) left = unwritten(left, writevSync(fd, left));
+}
+
+/** What is left of `parts` once their first `written` bytes are out (nothing written of something: an error). */
+export function unwritten(parts: Uint8Array[], written: number): Uint8Array[] {
+  if (written === 0 && parts.some((p) => p.length > 0)) throw new Error('the cache file took no more bytes');
+  let i = 0;
+  while (i < parts.length && written >= parts[i]!.length) written -= parts[i++]!.length;
+  const left = parts.slice(i);
+  if (left.length && written > 0) left[0] = left[0]!.subarray(written);
+  return left.filter((p) => p.length > 0);
 }
 
 /** The JSON caches of earlier builds (formats 1 – 4: `index-<hash>.json` of the CLI, `session-index.json` of the editor). */

@@ -76,12 +76,12 @@ function notes(report: UsageReport, home: string): string {
 }
 
 /**
- * The rows array of a report printed as JSON (`JSON.stringify(report)`, whose keys come in the report's order): the
- * text between `"rows":` and `,"cost_basis":` (no string of a row can hold an unescaped quote, so neither mark occurs
- * inside one).
+ * The rows array of a report printed as JSON (the UTF-8 of `JSON.stringify(report)`, whose keys come in the report's
+ * order): the bytes between `"rows":` and `,"cost_basis":` (no string of a row can hold an unescaped quote, so neither
+ * mark occurs inside one).
  */
-function rowsText(printed: string): string {
-  return printed.slice(printed.indexOf(',"rows":[') + 8, printed.lastIndexOf(',"cost_basis":'));
+function rowsBytes(printed: Buffer): Uint8Array {
+  return printed.subarray(printed.indexOf(',"rows":[') + 8, printed.lastIndexOf(',"cost_basis":'));
 }
 
 /** `usage`: token counts and API-equivalent cost by day, model or session. */
@@ -119,15 +119,19 @@ export async function usageCommand(args: string[], io: CliIo): Promise<number> {
   const index = cached ? null : await openIndex(values, io, { usage: true }, { save: false });
   const report = cached ?? usageReport(index!.sessions(), opts);
   mark('report');
-  let printed: string | null = null;
-  if (values.json) io.stdout(`${(printed = JSON.stringify(report))}\n`);
-  else {
+  let printed: Buffer | null = null;
+  if (values.json) {
+    // Encoded once: printed, and its rows kept in the cache as they are.
+    printed = Buffer.from(`${JSON.stringify(report)}\n`);
+    if (io.stdoutBytes) io.stdoutBytes(printed);
+    else io.stdout(printed.toString('utf8'));
+  } else {
     if (report.rows.length) io.stdout(`${table(report)}\n\n`);
     io.stdout(notes(report, codexHome));
   }
   mark('print');
   // The by-session report of the whole history at built-in prices is what the cache keeps rows of: given, not redone.
   const whole = by === 'session' && !since && !until && Object.keys(pricing).length === 0;
-  if (index) await saveIndex(index, io, whole ? { bySessionRows: report.rows, ...(printed ? { bySessionRowsJson: rowsText(printed) } : {}) } : {});
+  if (index) await saveIndex(index, io, whole ? { bySessionRows: report.rows, ...(printed ? { bySessionRowsJson: rowsBytes(printed) } : {}) } : {});
   return EXIT.ok;
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import type { ListedDir } from '../../../src/node/historyListing';
-import { DIR, INDEX_FORMAT, R, ROW, encodeSessionCache, fnv1a64, defaultCacheFile, loadSessionCache, parseIndexTable, saveSessionCache } from '../../../src/node/sessionCache';
+import { DIR, INDEX_FORMAT, R, ROW, encodeSessionCache, fnv1a64, defaultCacheFile, loadSessionCache, parseIndexTable, saveSessionCache, unwritten } from '../../../src/node/sessionCache';
 import type { SessionInfo } from '../../../src/node/sessionFiles';
 
 describe('session index cache file (format 5)', () => {
@@ -170,6 +170,32 @@ describe('session index cache file (format 5)', () => {
     };
     for (const text of ['/home/dev/.codex', 'C:\\Users\\dév\\.codex', '✓'.repeat(300), JSON.stringify({ a: [1, 2.5, null] })]) assert.equal(fnv1a64(text), big(text), text);
     assert.equal(defaultCacheFile('/h', { XDG_CACHE_HOME: '/c' }), path.join('/c', 'codex-sessions', `index-${fnv1a64(path.resolve('/h'))}.bin`));
+  });
+
+  it('writes the encoded bytes exactly, with blocking calls or not, in pieces (writev) rather than one copied buffer', async () => {
+    const { sessions, listing } = sample();
+    const expected = encodeSessionCache(home, sessions, listing, 'UTC');
+    await saveSessionCache(file, home, sessions, listing, 'UTC');
+    assert.ok(readFileSync(file).equals(expected), 'async');
+    const other = path.join(dir, 'deeper', 'cache', 'index.bin');
+    await saveSessionCache(other, home, sessions, listing, 'UTC', { sync: true });
+    assert.ok(readFileSync(other).equals(expected), 'sync, its folders made');
+    assert.deepEqual(readdirSync(path.dirname(other)), ['index.bin'], 'no temporary file left');
+    // The report rows given as bytes (what the command line printed) are kept as they are.
+    const rows = Buffer.from('[{"x":1},{"y":"é"}]');
+    const given = encodeSessionCache(home, sessions, listing, 'UTC', { bySessionRows: [], bySessionRowsJson: rows });
+    assert.equal(given.subarray(given.length - (rows.length - 2)).toString('utf8'), '{"x":1},{"y":"é"}');
+  });
+
+  it('continues a write that took only part of the pieces where it stopped', () => {
+    const parts = [Buffer.from('abc'), Buffer.from(''), Buffer.from('defg'), Buffer.from('h')];
+    const text = (ps: Uint8Array[]): string[] => ps.map((p) => Buffer.from(p).toString());
+    assert.deepEqual(text(unwritten(parts, 0 + 3)), ['defg', 'h']);
+    assert.deepEqual(text(unwritten(parts, 5)), ['fg', 'h']);
+    assert.deepEqual(text(unwritten(parts, 8)), []);
+    assert.deepEqual(text(unwritten(parts, 1)), ['bc', 'defg', 'h']);
+    assert.throws(() => unwritten(parts, 0), /took no more bytes/);
+    assert.deepEqual(unwritten([Buffer.from('')], 0), [], 'nothing to write is done');
   });
 
   it('removes the JSON caches of earlier builds from its folder when it writes', async () => {
