@@ -94,4 +94,55 @@ describe('long lines compacted as they stream', () => {
     assert.ok(c.aggregated_output.length <= 2_000_000);
     assert.ok((c.output_truncated_chars ?? 0) > 17_000_000, `${c.output_truncated_chars}`);
   });
+
+  it('a line that does not start as JSON keeps a head and a tail of the original around the marker, counted exactly', () => {
+    let compacted = 0;
+    const unit = fc.constantFrom('a', 'é', '"', '\\', '{', '\u0001', '😀', ' ', '[', '0');
+    const first = fc.constantFrom('x', 'é', '😀', '"', '0', 'n', '\u2028');
+    fc.assert(
+      fc.property(fc.constantFrom('', ' ', '\t ', '\r'), first, fc.oneof(fc.string({ unit, maxLength: 150 }), fc.string({ unit, minLength: 150, maxLength: 600 })), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 30 }), (blank, start, rest, cuts) => {
+        const line = `${blank}${start}${rest}`;
+        const c = new LineCompactor(10_000_000, 120);
+        for (const p of pieces(line, cuts)) c.push(p);
+        const got = c.finish();
+        const m = MARKER.exec(got);
+        if (!m) {
+          assert.equal(got, line, 'a short line is kept as it is');
+          assert.ok(line.length - blank.length <= 120 + 26, 'a long line was not compacted');
+          assert.deepEqual(c.omitted, []);
+          return;
+        }
+        const n = Number(m[1]);
+        const head = got.slice(0, m.index);
+        const tail = got.slice(m.index + m[0].length);
+        assert.ok(line.startsWith(head) && line.endsWith(tail), 'head and tail come from the original');
+        assert.equal(head.length + n + tail.length, line.length, 'the count is exact');
+        assert.deepEqual(c.omitted, [n]);
+        assert.ok(head.length - blank.length <= 30 && tail.length <= 27, `kept ${head.length} + ${tail.length}`);
+        assert.ok(!/[\uD800-\uDBFF]$/.test(head) && !/^[\uDC00-\uDFFF]/.test(tail), 'no character cut in half');
+        compacted++;
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(compacted > 1000, `${compacted} lines compacted`);
+  });
+
+  it('a line that starts as JSON after blanks is compacted as JSON, and a 50 MB line that is not JSON costs a few MB', () => {
+    const c = new LineCompactor(10_000_000, 120);
+    c.push(`  \t{"type":"x","text":"${'y'.repeat(500)}`);
+    c.push(`${'z'.repeat(500)}"}`);
+    const got = JSON.parse(c.finish()) as { type: string; text: string };
+    assert.equal(got.type, 'x');
+    assert.ok(got.text.startsWith('yyy') && got.text.endsWith('zzz') && MARKER.test(got.text));
+    // 50 MB of text that is not JSON, 64 KiB at a time: kept to the cap, and skipped as one unreadable line.
+    const p = new ExecPipeline();
+    p.write('{"type":"thread.started","thread_id":"t"}\n{"type":"turn.started"}\n');
+    const block = 'not json é '.repeat(6000);
+    for (let i = 0; i < 800; i++) p.write(block);
+    p.write('\n{"type":"item.completed","item":{"id":"a","type":"agent_message","text":"after"}}\n');
+    const s = p.end();
+    assert.equal(s.skipped_lines, 1);
+    assert.deepEqual(s.items.map((i) => i.id), ['a']);
+    assert.ok(s.diagnostics[0]!.raw.startsWith('not json é'), s.diagnostics[0]!.raw.slice(0, 40));
+  });
 });
