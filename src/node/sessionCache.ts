@@ -512,25 +512,31 @@ export interface SaveOptions {
 /** Writes the cache atomically (a temporary file renamed over the old one), creating its folder. */
 export async function saveSessionCache(file: string, codexHome: string, sessions: Iterable<SessionInfo>, listing: readonly ListedDir[] = [], zone = '', opts: SaveOptions = {}): Promise<void> {
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  if (opts.sync) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const fd = openSync(tmp, 'w');
-    try {
-      writeAll(fd, encodeSessionCacheParts(codexHome, sessions, listing, zone, opts));
-    } finally {
-      closeSync(fd);
+  try {
+    if (opts.sync) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      const fd = openSync(tmp, 'w');
+      try {
+        writeAll(fd, encodeSessionCacheParts(codexHome, sessions, listing, zone, opts));
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, file);
+    } else {
+      await mkdir(path.dirname(file), { recursive: true });
+      const parts = encodeSessionCacheParts(codexHome, sessions, listing, zone, opts);
+      const fh = await open(tmp, 'w');
+      try {
+        for (let left = parts; left.length; ) left = unwritten(left, (await fh.writev(left)).bytesWritten);
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, file);
     }
-    renameSync(tmp, file);
-  } else {
-    await mkdir(path.dirname(file), { recursive: true });
-    const parts = encodeSessionCacheParts(codexHome, sessions, listing, zone, opts);
-    const fh = await open(tmp, 'w');
-    try {
-      for (let left = parts; left.length; ) left = unwritten(left, (await fh.writev(left)).bytesWritten);
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
+  } catch (e) {
+    // A write that failed (a full disk) leaves no half-written temporary file behind.
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
   }
   await removeLegacyCaches(path.dirname(file));
 }

@@ -185,6 +185,13 @@ describe('session index cache file (format 5)', () => {
     const rows = Buffer.from('[{"x":1},{"y":"é"}]');
     const given = encodeSessionCache(home, sessions, listing, 'UTC', { bySessionRows: [], bySessionRowsJson: rows });
     assert.equal(given.subarray(given.length - (rows.length - 2)).toString('utf8'), '{"x":1},{"y":"é"}');
+    // A write that fails (here its rename: a folder holds the cache's name) leaves no temporary file behind.
+    const blocked = path.join(dir, 'blocked', 'index.bin');
+    mkdirSync(path.join(blocked, 'inside'), { recursive: true });
+    for (const sync of [true, false]) {
+      await assert.rejects(saveSessionCache(blocked, home, sessions, listing, 'UTC', { sync }));
+      assert.deepEqual(readdirSync(path.dirname(blocked)), ['index.bin'], `no temporary file (sync: ${sync})`);
+    }
   });
 
   it('continues a write that took only part of the pieces where it stopped', () => {
