@@ -16,6 +16,12 @@ export interface CliIo {
   indexWorker?: string;
 }
 
+/** Writes bytes to stdout: as they are where `io` takes bytes, else decoded (see {@link CliIo.stdoutBytes}). */
+export function writeStdoutBytes(io: CliIo, bytes: Uint8Array): void {
+  if (io.stdoutBytes) io.stdoutBytes(bytes);
+  else io.stdout(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+}
+
 /** Exit codes of `codex-sessions`. */
 export const EXIT = { ok: 0, taskFailed: 1, usage: 2 } as const;
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PricingOverrides } from '../core/priceBook';
-import { EXIT, UsageError, type CliIo } from './cliIo';
+import { EXIT, UsageError, writeStdoutBytes, type CliIo } from './cliIo';
 import { mark } from './phaseTrace';
 import { indexFiles, localStamp, openIndex, saveIndex } from './sessionOpen';
 import { usageFromCache, usageJsonFromCache } from './usageFromCache';
@@ -110,7 +110,7 @@ export async function usageCommand(args: string[], io: CliIo): Promise<number> {
   const kept = values.json && cacheFile ? await usageJsonFromCache(codexHome, cacheFile, opts) : null;
   mark('cache');
   if (kept) {
-    for (const part of kept) (io.stdoutBytes ?? ((b: Uint8Array) => io.stdout(Buffer.from(b).toString('utf8'))))(part);
+    for (const part of kept) writeStdoutBytes(io, part);
     return EXIT.ok;
   }
   // A warm cache that holds for every file answers alone; otherwise the index reads what changed, and saves the cache
@@ -123,8 +123,7 @@ export async function usageCommand(args: string[], io: CliIo): Promise<number> {
   if (values.json) {
     // Encoded once: printed, and its rows kept in the cache as they are.
     printed = Buffer.from(`${JSON.stringify(report)}\n`);
-    if (io.stdoutBytes) io.stdoutBytes(printed);
-    else io.stdout(printed.toString('utf8'));
+    writeStdoutBytes(io, printed);
   } else {
     if (report.rows.length) io.stdout(`${table(report)}\n\n`);
     io.stdout(notes(report, codexHome));
